@@ -1,0 +1,9 @@
+from django.urls import path
+
+from liveblog import reader
+
+app_name = "live"
+
+urlpatterns = [
+    path("<slug:slug>/", reader.live_session, name="session"),
+]

@@ -1,0 +1,114 @@
+"""Fixtures that build realistic newsroom objects in one line."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
+
+START = datetime(2025, 10, 21, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs half a second per user; tests need accounts, not strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def journalist(django_user_model):
+    user = django_user_model.objects.create_user(
+        "jeanne", password="pw-jeanne-2026", first_name="Jeanne", last_name="Martin"
+    )
+    user.groups.add(Group.objects.get_or_create(name="journalists")[0])
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        "hugo", password="pw-hugo-2026", first_name="Hugo", last_name="Lefèvre"
+    )
+    user.groups.add(Group.objects.get_or_create(name="editors")[0])
+    return user
+
+
+@pytest.fixture
+def make_photo(journalist):
+    def make(caption="Les coureurs au départ.", credit=None, size=(64, 36), **fields) -> Photo:
+        buffer = io.BytesIO()
+        Image.new("RGB", size, "#3366aa").save(buffer, "JPEG")
+        credit = (
+            credit
+            or PhotoCredit.objects.get_or_create(agency="Clairvue", photographer="Léa Moreau")[0]
+        )
+        fields.setdefault("alt_text", "Des coureurs sous une arche.")
+        return Photo.objects.create(
+            image=ContentFile(buffer.getvalue(), name="photo.jpg"),
+            caption=caption,
+            credit=credit,
+            uploaded_by=journalist,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_session(editor):
+    def make(slug="marathon", status="live", language="fr", **fields) -> LiveSession:
+        fields.setdefault("headline", "Marathon des Deux-Rives en direct")
+        fields.setdefault("standfirst", "Suivez la course du départ à l'arrivée.")
+        session = LiveSession.objects.create(slug=slug, language=language, **fields)
+        if status in ("live", "ended"):
+            session.start(by=editor, at=START)
+        if status == "ended":
+            session.end(by=editor, at=START + timedelta(hours=13, minutes=45))
+        return session
+
+    return make
+
+
+@pytest.fixture
+def session(make_session):
+    return make_session()
+
+
+@pytest.fixture
+def make_post(journalist):
+    """A post with blocks, published at START + `minutes` unless another status is asked."""
+
+    def make(
+        session,
+        title="Le peloton passe le pont",
+        minutes=0,
+        rubric="course",
+        blocks=(("paragraph", {"text": "Les coureurs passent le pont."}),),
+        status="published",
+        **fields,
+    ) -> Post:
+        post = Post.objects.create(
+            session=session,
+            author=fields.pop("author", journalist),
+            title=title,
+            rubric=Rubric.named(rubric) if rubric else None,
+            **fields,
+        )
+        for position, (kind, block_fields) in enumerate(blocks):
+            Block.objects.create(post=post, position=position, kind=kind, **block_fields)
+        at = START + timedelta(minutes=minutes)
+        if status == "published":
+            post.publish(by=post.author, at=at)
+        elif status == "scheduled":
+            post.schedule(at)
+        elif status == "deleted":
+            post.publish(by=post.author, at=at)
+            post.delete_softly(by=post.author)
+        return post
+
+    return make
