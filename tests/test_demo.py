@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", flat=True))
+        for model in (LiveSession, Post, Block, Rubric, Photo, PhotoCredit, Event, get_user_model())
+    }
+
+
+def test_demo_command_run_twice_changes_nothing(capsys):
+    call_command("demo")
+    first = snapshot()
+    out = capsys.readouterr().out
+    assert "journaliste / demo-direct-2026" in out
+    call_command("demo")
+    assert snapshot() == first
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_demo_content_uses_every_block_status_and_feature():
+    call_command("demo")
+    marathon = LiveSession.objects.get(slug="marathon-des-deux-rives")
+    assert marathon.status == "live"
+    assert marathon.lead_photo.credit is not None
+    assert marathon.posts.filter(status="published").count() >= 20
+    assert set(Block.objects.filter(post__session=marathon).values_list("kind", flat=True)) == {
+        "paragraph",
+        "photo",
+        "quote",
+        "embed",
+        "link",
+    }
+    assert set(marathon.posts.values_list("status", flat=True)) == {
+        "draft",
+        "scheduled",
+        "published",
+        "deleted",
+    }
+    assert marathon.posts.filter(pinned=True).exists()
+    assert marathon.posts.filter(key_event=True).exists()
+    assert marathon.posts.filter(edited_at__isnull=False).exists()
+    assert LiveSession.objects.get(slug="soiree-electorale-valbonne").status == "ended"
+    assert LiveSession.objects.filter(language="en").exists()
+    # Rubrics typed with different case or accents landed on one record each.
+    assert Rubric.objects.filter(name__iexact="circulation").count() == 1
+    labels = {credit.label for credit in PhotoCredit.objects.all()}
+    assert "© Clairvue Photo/Léa Moreau" in labels
+    assert "© Comité d'organisation via Clairvue" in labels
+    # The event log matches what readers see: one gap-free run of numbers.
+    seqs = list(marathon.events.values_list("seq", flat=True))
+    assert seqs == list(range(1, marathon.last_seq + 1))
+
+
+def test_demo_accounts_can_log_in_with_their_roles(client):
+    call_command("demo")
+    for username in ("journaliste", "editeur", "admin"):
+        assert client.login(username=username, password="demo-direct-2026")
+    assert (
+        get_user_model()
+        .objects.get(username="journaliste")
+        .groups.filter(name="journalists")
+        .exists()
+    )
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_demo_pages_render(client):
+    call_command("demo")
+    assert "Marathon des Deux-Rives" in client.get("/").content.decode()
+    for session in LiveSession.objects.all():
+        assert client.get(session.get_absolute_url()).status_code == 200

@@ -1,0 +1,247 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from liveblog.models import PhotoCredit
+from liveblog.reader import before_token
+
+pytestmark = pytest.mark.django_db
+
+
+def live_url(session, **query):
+    url = f"/live/{session.slug}/"
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def test_live_page_has_every_element_of_the_anatomy(client, make_session, make_post, make_photo):
+    lead = make_photo(caption="La ligne de départ, quai des Deux-Rives.")
+    session = make_session(
+        lead_photo=lead, credits="Rédaction : Jeanne Martin et Hugo Lefèvre, avec Clairvue."
+    )
+    make_post(session, title="Départ donné", minutes=0)
+    make_post(session, title="Premier ravitaillement", minutes=68, rubric="ambiance")
+    html = client.get(live_url(session)).content.decode()
+    assert "Direct démarré le 21 octobre 2025 à 6H30 TU" in html
+    assert '<h1 class="live-headline">Marathon des Deux-Rives en direct</h1>' in html
+    assert "Suivez la course du départ à l&#x27;arrivée." in html
+    assert "Les horaires sont affichés en temps universel." in html
+    assert "<summary>Partager</summary>" in html
+    assert "La ligne de départ, quai des Deux-Rives." in html
+    assert "© Clairvue Photo/Léa Moreau" in html
+    assert "2 publications" in html
+    assert '<time class="post-time" datetime="2025-10-21T07:38:00+00:00">7H38</time>' in html
+    assert '<span class="rubric">ambiance</span>' in html
+    assert "Qui anime ce direct ?" in html
+    assert "Rédaction : Jeanne Martin et Hugo Lefèvre, avec Clairvue." in html
+    assert html.index("Premier ravitaillement") < html.index("Départ donné"), "newest first"
+
+
+def test_ended_live_shows_its_end_above_its_start(client, make_session):
+    session = make_session(status="ended")
+    html = client.get(live_url(session)).content.decode()
+    ended = html.index("Direct terminé le 21 octobre 2025 à 20H15 TU")
+    assert ended < html.index("Direct démarré le 21 octobre 2025 à 6H30 TU")
+
+
+def test_scheduled_live_says_when_it_starts(client, make_session):
+    moment = timezone.now().replace(year=2030, month=5, day=2, hour=18, minute=0)
+    session = make_session(status="scheduled", scheduled_for=moment)
+    assert "Direct prévu le 2 mai 2030 à 18H00 TU" in client.get(live_url(session)).content.decode()
+
+
+def test_pinned_posts_come_first_and_key_posts_are_marked(client, session, make_post, editor):
+    pinned = make_post(session, title="Le parcours modifié", minutes=5)
+    make_post(session, title="Dernière minute", minutes=90, key_event=True)
+    pinned.set_pinned(True, by=editor)
+    html = client.get(live_url(session)).content.decode()
+    assert html.index("Le parcours modifié") < html.index("Dernière minute")
+    assert html.count(f'id="post-{pinned.pk}"') == 1, "a pinned post is shown once"
+    assert "Essentiel" in html
+    assert "Épinglé" in html
+
+
+def test_only_published_posts_are_shown(client, session, make_post):
+    make_post(session, title="Visible")
+    make_post(session, title="Brouillon secret", status="draft")
+    make_post(session, title="Programmé secret", status="scheduled", minutes=600)
+    make_post(session, title="Supprimé secret", status="deleted")
+    html = client.get(live_url(session)).content.decode()
+    assert "Visible" in html
+    assert "secret" not in html
+    assert "1 publication" in html
+
+
+def test_edited_post_says_when_it_was_updated(client, session, make_post):
+    post = make_post(session)
+    post.record_edit()
+    post.refresh_from_db()
+    html = client.get(live_url(session)).content.decode()
+    local = timezone.localtime(post.edited_at, timezone.UTC)
+    assert f"Mis à jour à {local.hour}H{local.minute:02d}" in html
+
+
+def test_each_block_type_renders_as_semantic_html(client, session, make_post, make_photo):
+    photo = make_photo(caption="Le pont suspendu.", alt_text="Un pont couvert de coureurs.")
+    make_post(
+        session,
+        blocks=[
+            ("paragraph", {"text": "<p>Passage au <strong>semi</strong>.</p>"}),
+            ("photo", {"photo": photo}),
+            ("quote", {"text": "Je cours pour elle.", "attribution": "Amina Diallo"}),
+            ("embed", {"url": "https://x.com/course/status/1", "text": "Le peloton s'étire."}),
+            ("embed", {"url": "https://www.youtube.com/watch?v=abc", "text": ""}),
+            (
+                "link",
+                {
+                    "url": "https://example.org/a",
+                    "link_kind": "article",
+                    "link_title": "Le parcours en détail",
+                },
+            ),
+            (
+                "link",
+                {
+                    "url": "https://example.org/v",
+                    "link_kind": "video",
+                    "link_title": "Le départ en images",
+                },
+            ),
+        ],
+    )
+    html = client.get(live_url(session)).content.decode()
+    assert "<p>Passage au <strong>semi</strong>.</p>" in html
+    assert 'alt="Un pont couvert de coureurs."' in html
+    assert '<span class="caption">Le pont suspendu.</span>' in html
+    assert "<blockquote><p>Je cours pour elle.</p></blockquote>" in html
+    assert "<cite>Amina Diallo</cite>" in html
+    assert "Voir la publication sur X" in html
+    assert '<blockquote cite="https://x.com/course/status/1">' in html
+    assert "Voir la vidéo sur YouTube" in html
+    assert (
+        '<span class="link-kind">Lire</span>\n    <a href="https://example.org/a">Le parcours en détail</a>'
+        in html
+    )
+    assert (
+        '<span class="link-kind">Voir</span>\n    <a href="https://example.org/v">Le départ en images</a>'
+        in html
+    )
+    assert "<script" not in html.split("<main", 1)[1], "no third-party script in posts"
+
+
+def test_photo_credit_is_rendered_from_its_record(client, session, make_post, make_photo):
+    credit = PhotoCredit.objects.create(photographer="Office X", via="AP")
+    make_post(session, blocks=[("photo", {"photo": make_photo(credit=credit)})])
+    assert "© Office X via AP" in client.get(live_url(session)).content.decode()
+
+
+def test_page_shows_the_newest_twenty_and_links_to_older_ones(client, session, make_post):
+    posts = [make_post(session, title=f"Point {n:02d}", minutes=n) for n in range(45)]
+    first = client.get(live_url(session))
+    shown = first.context["posts"]
+    assert [p.title for p in shown] == [f"Point {n:02d}" for n in range(44, 24, -1)]
+    assert first.context["older"] == before_token(posts[25])
+    second = client.get(live_url(session, before=first.context["older"]))
+    assert [p.title for p in second.context["posts"]] == [
+        f"Point {n:02d}" for n in range(24, 4, -1)
+    ]
+    third = client.get(live_url(session, before=second.context["older"]))
+    assert [p.title for p in third.context["posts"]] == [f"Point {n:02d}" for n in range(4, -1, -1)]
+    assert third.context["older"] is None
+    assert 'rel="next"' not in third.content.decode()
+    assert "Retour aux dernières publications" in third.content.decode()
+
+
+def test_exactly_twenty_posts_need_no_older_link(client, session, make_post):
+    for n in range(20):
+        make_post(session, title=f"Point {n}", minutes=n)
+    response = client.get(live_url(session))
+    assert len(response.context["posts"]) == 20
+    assert response.context["older"] is None
+
+
+def test_posts_at_the_same_minute_page_without_loss_or_repeat(client, session, make_post):
+    same_time = [make_post(session, title=f"Simultané {n}", minutes=30) for n in range(25)]
+    first = client.get(live_url(session))
+    second = client.get(live_url(session, before=first.context["older"]))
+    seen = [p.pk for p in first.context["posts"]] + [p.pk for p in second.context["posts"]]
+    assert sorted(seen) == sorted(p.pk for p in same_time)
+
+
+def test_backdated_post_takes_its_place_in_time(client, session, make_post):
+    make_post(session, title="Neuf heures", minutes=150)
+    make_post(session, title="Sept heures, publié après", minutes=30)
+    html = client.get(live_url(session)).content.decode()
+    assert html.index("Neuf heures") < html.index("Sept heures, publié après")
+
+
+def test_query_count_does_not_grow_with_posts_shown(client, session, make_post, make_photo):
+    photo = make_photo()
+
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(live_url(session)).status_code == 200
+        return len(queries)
+
+    def add_posts(count, offset):
+        for n in range(count):
+            post = make_post(
+                session,
+                minutes=offset + n,
+                rubric=f"rubrique {n % 4}",
+                blocks=[
+                    ("paragraph", {"text": "Texte."}),
+                    ("photo", {"photo": photo}),
+                    ("quote", {"text": "Citation.", "attribution": "Quelqu'un"}),
+                ],
+            )
+            if n == 0:
+                post.set_pinned(True)
+
+    add_posts(2, 0)
+    few = queries_for_page()
+    add_posts(20, 100)
+    assert queries_for_page() == few
+
+
+def test_unknown_live_is_a_404_page(client):
+    response = client.get("/live/nexiste-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+@pytest.mark.parametrize("before", ["abc", "12-", "-5", "1" * 40 + "-1", "12-ab", "0x10-5", ""])
+def test_malformed_older_link_is_a_400_page_that_says_why(client, session, before):
+    response = client.get(live_url(session, before=before))
+    assert response.status_code == 400
+    assert "Ce lien vers les publications précédentes est mal formé." in response.content.decode()
+
+
+def test_home_lists_live_then_scheduled_then_recent_ended(client, make_session):
+    now = timezone.now()
+    older = make_session(slug="fini", status="ended", headline="Soirée électorale")
+    older.started_at, older.ended_at = now - timedelta(days=6), now - timedelta(days=5)
+    older.save()
+    old = make_session(slug="ancien", status="ended", headline="Vieux direct")
+    old.ended_at = now - timedelta(days=90)
+    old.started_at = now - timedelta(days=91)
+    old.save()
+    make_session(
+        slug="prevu",
+        status="scheduled",
+        headline="Nuit des régionales",
+        scheduled_for=now + timedelta(days=1),
+    )
+    make_session(slug="encours", status="live", headline="Marathon en cours")
+    recent = make_session(slug="recent", status="ended", headline="Tempête Aline")
+    recent.started_at, recent.ended_at = now - timedelta(days=2), now - timedelta(days=1)
+    recent.save()
+    html = client.get("/").content.decode()
+    order = ["Marathon en cours", "Nuit des régionales", "Tempête Aline", "Soirée électorale"]
+    positions = [html.index(title) for title in order]
+    assert positions == sorted(positions)
+    assert "Vieux direct" not in html
