@@ -3,6 +3,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.throttling import ThrottledAuthenticationForm
+
+admin.site.login_form = ThrottledAuthenticationForm
+admin.site.site_header = _("Live blog administration")
+admin.site.site_title = _("Live blog administration")
 
 
 @admin.register(LiveSession)
