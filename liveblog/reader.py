@@ -7,12 +7,16 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from liveblog import structured_data
 from liveblog.models import LiveSession, Post
 
 RECENT_ENDED = timedelta(days=30)
+# “L'essentiel”: the few key posts listed at the top of the live page.
+KEY_POSTS_SHOWN = 6
 BEFORE = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 
@@ -41,17 +45,54 @@ def live_session(request, slug: str):
     size = settings.LIVEBLOG_PAGE_SIZE
     posts = list(stream[: size + 1])
     older = before_token(posts[size - 1]) if len(posts) > size else None
+    posts = posts[:size]
     context = {
         "session": session,
         "pinned": pinned,
-        "posts": posts[:size],
+        "posts": posts,
         "post_count": published.count(),
         "older": older,
         "is_older_page": before is not None,
         "canonical_url": settings.SITE_URL + session.get_absolute_url(),
+        "key_posts": [] if before else key_posts(session, shown=pinned + posts),
+        "card": structured_data.session_share_card(session),
     }
     with translation.override(session.language):
+        data = structured_data.live_blog_posting(session, pinned + posts)
+        context["structured_data"] = structured_data.ld_json(data)
         return render(request, "liveblog/live.html", context)
+
+
+def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
+    """The key posts, newest first, each with `link`: its anchor here, else its own page."""
+    on_page = {post.pk for post in shown}
+    posts = list(
+        session.posts.published()
+        .filter(key_event=True)
+        .newest_first()
+        .only("id", "title", "published_at", "session_id")[:KEY_POSTS_SHOWN]
+    )
+    for post in posts:
+        post.link = (
+            f"#{post.anchor}"
+            if post.pk in on_page
+            else reverse("live:post", kwargs={"slug": session.slug, "pk": post.pk})
+        )
+    return posts
+
+
+def live_post(request, slug: str, pk: int):
+    """One post on a page of its own, with its own share tags: what a shared link opens."""
+    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    post = get_object_or_404(session.posts.published().for_display(), pk=pk)
+    with translation.override(session.language):
+        context = {
+            "session": session,
+            "post": post,
+            "card": structured_data.post_share_card(post),
+            "structured_data": structured_data.ld_json(structured_data.post_page_data(post)),
+        }
+        return render(request, "liveblog/post.html", context)
 
 
 def before_token(post: Post) -> str:

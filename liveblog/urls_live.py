@@ -6,4 +6,5 @@ app_name = "live"
 
 urlpatterns = [
     path("<slug:slug>/", reader.live_session, name="session"),
+    path("<slug:slug>/posts/<int:pk>/", reader.live_post, name="post"),
 ]

@@ -28,6 +28,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The newsroom's name as search engines and share cards show it (schema.org publisher).
+PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Newsroom")
 SECURE = env_flag("DJANGO_SECURE", "0" if DEBUG else "1")
 # ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+// “Partager”: the browser's own share sheet (Web Share API) where it has one,
+// otherwise the link is copied. Listens on the document, so posts that arrive
+// live (static/liveblog/live.js) share like the others without wiring.
+(() => {
+  "use strict";
+
+  const root = document.documentElement;
+  const lang = root.lang || "fr";
+  const words = lang.startsWith("fr")
+    ? { copied: "Lien copié.", failed: "Copiez le lien : " }
+    : { copied: "Link copied.", failed: "Copy the link: " };
+
+  root.classList.add("can-share");
+
+  // One polite live region tells screen-reader users what happened.
+  const status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.append(status);
+
+  function announce(text) {
+    status.textContent = "";
+    window.setTimeout(() => { status.textContent = text; }, 50);
+  }
+
+  function absolute(url) {
+    return new URL(url, document.baseURI).href;
+  }
+
+  async function copy(url) {
+    try {
+      await navigator.clipboard.writeText(url);
+      announce(words.copied);
+    } catch {
+      window.prompt(words.failed, url);
+    }
+  }
+
+  async function share(url, title) {
+    if (navigator.share) {
+      try {
+        await navigator.share({ url, title });
+        return;
+      } catch (error) {
+        if (error.name === "AbortError") return;
+      }
+    }
+    await copy(url);
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".share-button, .share-copy");
+    if (button) {
+      const url = absolute(button.dataset.shareUrl);
+      if (button.classList.contains("share-copy")) copy(url);
+      else share(url, button.dataset.shareTitle || document.title);
+      return;
+    }
+    // The session's “Partager” opens the share sheet; without one, its panel of links.
+    const summary = event.target.closest("details.share > summary");
+    if (summary && navigator.share) {
+      event.preventDefault();
+      const details = summary.parentElement;
+      share(absolute(details.dataset.shareUrl), details.dataset.shareTitle || document.title);
+    }
+  });
+})();
