@@ -5,6 +5,19 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402  (needs Django set up first)
+# These need Django set up first.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from liveblog.consumers import LiveConsumer  # noqa: E402
+
+websocket_urls = [path("ws/live/<slug:slug>/", LiveConsumer.as_asgi())]
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        # Pages on other sites must not open readers' sockets on our behalf.
+        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urls)),
+    }
+)

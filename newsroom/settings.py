@@ -31,6 +31,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The newsroom's name as search engines and share cards show it (schema.org publisher).
 PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Newsroom")
 SECURE = env_flag("DJANGO_SECURE", "0" if DEBUG else "1")
+# How often each server process checks the event log for events the channel layer
+# did not bring its readers (Redis down, dropped messages).
+LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:

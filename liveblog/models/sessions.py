@@ -76,6 +76,9 @@ class LiveSession(models.Model):
     )
     # The event log's counter: the seq of the last event written for this session.
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    # Set while the channel layer refuses this session's events (Redis down): the
+    # desk tells journalists their posts are saved but reach readers late.
+    delivery_delayed_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,68 @@
+"""The reader's websocket: `/ws/live/<slug>/?after=<seq>`, read-only.
+
+On connect the reader gets every event after the sequence number it gives (its
+page's `data-seq`), then live ones, each exactly once and in order (see
+liveblog.readers). Readers never send: anything they send closes the socket.
+"""
+
+import asyncio
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from liveblog.catchup import parse_after
+from liveblog.models import LiveSession
+from liveblog.readers import Reader, this_process
+
+log = logging.getLogger(__name__)
+
+# RFC 6455 "policy violation": the socket is for listening only.
+READ_ONLY = 1008
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    # No channel-layer channel per socket: the process subscribes once per session
+    # (liveblog.readers.Audience) and hands frames to its readers itself.
+    channel_layer_alias = None
+
+    async def connect(self) -> None:
+        self.reader = None
+        found = await database_sync_to_async(session_position)(
+            self.scope["url_route"]["kwargs"]["slug"]
+        )
+        if found is None:
+            await self.close()
+            return
+        session_id, last_seq = found
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        after = parse_after(query.get("after", [None])[0])
+        self.reader = Reader(session_id, last_seq if after is None else after, self.send_frame)
+        await this_process().join(self.reader, last_seq)
+        await self.accept()
+        self.sending = asyncio.create_task(self.send_events())
+
+    async def send_frame(self, frame: str) -> None:
+        await self.send(text_data=frame)
+
+    async def send_events(self) -> None:
+        """Runs until the reader must reload the page (or its socket breaks), then closes."""
+        try:
+            await self.reader.run()
+        except Exception as error:
+            log.warning("reader of session %s stopped: %r", self.reader.session_id, error)
+        await self.close()
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        await self.close(code=READ_ONLY)
+
+    async def disconnect(self, code) -> None:
+        if self.reader is None:
+            return
+        self.sending.cancel()
+        await this_process().leave(self.reader)
+
+
+def session_position(slug: str) -> tuple[int, int] | None:
+    return LiveSession.objects.filter(slug=slug).values_list("pk", "last_seq").first()

@@ -1,0 +1,231 @@
+"""This process's readers: the process-local half of the fan-out.
+
+Per session with readers here, one `Audience` holds one channel-layer
+subscription and hands each incoming frame, unchanged, to each `Reader`. A
+reader sends frames in sequence order from a bounded buffer; one that falls
+behind (a slow socket, a message the layer dropped, a gap) catches up from the
+event log by seq, so one stalled reader never holds up the others.
+
+The layer delivers at most once and not at all when Redis is down, or when
+another process wrote the event on the in-memory layer. So a watcher checks,
+every few seconds and in one query, the `last_seq` of every session with
+readers here and delivers from the log whatever did not come through the layer.
+"""
+
+import asyncio
+import json
+import logging
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from liveblog.catchup import CATCH_UP_LIMIT, missed_events
+from liveblog.delivery import encode_frame, mark_delivery_resumed, session_group
+from liveblog.models import Event, LiveSession
+
+log = logging.getLogger(__name__)
+
+# Frames one reader may have waiting; past that it is dropped and resynced from the log.
+READER_BUFFER = 200
+RELOAD_FRAME = json.dumps({"kind": "reload"})
+# How long a layer call may take before the layer counts as down (Redis unreachable).
+LAYER_TIMEOUT = 2.0
+
+
+class Reader:
+    """One socket's position in one session, and the frames it is owed, sent in seq order."""
+
+    def __init__(self, session_id: int, seq: int, send: Callable[[str], Awaitable[None]]):
+        self.session_id = session_id
+        self.seq = seq  # the last event this reader was sent
+        self._send = send
+        self._waiting: deque[tuple[int, str]] = deque()
+        # A new reader first catches up from the log: what it missed, and anything
+        # written between loading the session and joining the audience.
+        self._behind = True
+        self._wake = asyncio.Event()
+        self._wake.set()
+
+    def offer(self, seq: int, frame: str) -> None:
+        if len(self._waiting) >= READER_BUFFER:
+            self._waiting.clear()
+            self._behind = True
+        else:
+            self._waiting.append((seq, frame))
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send this reader its events until its socket closes, or until it must reload."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._behind or self._waiting:
+                if self._behind:
+                    self._behind = False
+                    if not await self._catch_up():
+                        await self._send(RELOAD_FRAME)
+                        return
+                while self._waiting and not self._behind:
+                    seq, frame = self._waiting.popleft()
+                    if seq <= self.seq:
+                        continue
+                    if seq > self.seq + 1:
+                        self._behind = True
+                        break
+                    await self._send(frame)
+                    self.seq = seq
+
+    async def _catch_up(self) -> bool:
+        events = await database_sync_to_async(missed_events)(self.session_id, self.seq)
+        if events is None:
+            return False
+        for event in events:
+            await self._send(encode_frame(event))
+            self.seq = event.seq
+        return True
+
+
+class Audience:
+    """This process's readers of one session, fed by one channel-layer subscription."""
+
+    def __init__(self, session_id: int, seq: int):
+        self.session_id = session_id
+        self.seq = seq  # the newest event handed to these readers
+        self.readers: set[Reader] = set()
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        # Set once the first attempt to subscribe is over, whatever its outcome.
+        self.tried = asyncio.Event()
+        self._listening = asyncio.create_task(self._listen()) if self.layer else None
+
+    def deliver(self, seq: int, frame: str) -> None:
+        self.seq = max(self.seq, seq)
+        for reader in self.readers:
+            reader.offer(seq, frame)
+
+    async def subscribe(self) -> bool:
+        """(Re)join the session's group; False if the layer is down. Redis forgets
+        group members when it restarts, so the watcher calls this on every round."""
+        if self.layer is None:
+            return True
+        try:
+            group = session_group(self.session_id)
+            await asyncio.wait_for(self.layer.group_add(group, self.channel), LAYER_TIMEOUT)
+        except Exception as error:
+            log.warning("session %s: channel layer unavailable (%s)", self.session_id, error)
+            return False
+        return True
+
+    async def _listen(self) -> None:
+        self.channel = await self.layer.new_channel()
+        while True:
+            subscribed = await self.subscribe()
+            self.tried.set()
+            if not subscribed:
+                await asyncio.sleep(resync_interval())
+                continue
+            try:
+                while True:
+                    message = await self.layer.receive(self.channel)
+                    self.deliver(message["seq"], message["frame"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("session %s: channel layer receive failed (%s)", self.session_id, error)
+                await asyncio.sleep(resync_interval())
+
+    async def close(self) -> None:
+        if self._listening is None:
+            return
+        self._listening.cancel()
+        if self.channel:
+            try:
+                group = session_group(self.session_id)
+                await asyncio.wait_for(self.layer.group_discard(group, self.channel), LAYER_TIMEOUT)
+            except Exception:
+                log.info("session %s: group membership left to expire", self.session_id)
+
+
+class Readers:
+    """Every reader socket this process serves, grouped by session, and the watcher."""
+
+    def __init__(self):
+        self.audiences: dict[int, Audience] = {}
+        self._watching: asyncio.Task | None = None
+
+    async def join(self, reader: Reader, last_seq: int) -> None:
+        audience = self.audiences.get(reader.session_id)
+        if audience is None:
+            audience = self.audiences[reader.session_id] = Audience(reader.session_id, last_seq)
+        audience.readers.add(reader)
+        if self._watching is None or self._watching.done():
+            self._watching = asyncio.create_task(self._watch())
+        if audience.layer:
+            # So that the first reader hears the next event at once, not at the next check.
+            await audience.tried.wait()
+
+    async def leave(self, reader: Reader) -> None:
+        audience = self.audiences.get(reader.session_id)
+        if audience is None:
+            return
+        audience.readers.discard(reader)
+        if not audience.readers:
+            del self.audiences[reader.session_id]
+            await audience.close()
+
+    async def _watch(self) -> None:
+        while self.audiences:
+            await asyncio.sleep(resync_interval())
+            try:
+                await self.resync()
+            except Exception:
+                log.exception("checking the sessions' last events failed; retrying")
+
+    async def resync(self) -> None:
+        """Deliver from the log what the layer did not bring, for every session here."""
+        positions = await database_sync_to_async(session_positions)(list(self.audiences))
+        for session_id, (last_seq, delayed) in positions.items():
+            audience = self.audiences.get(session_id)
+            if audience is None:
+                continue
+            if last_seq > audience.seq:
+                events = await database_sync_to_async(events_since)(session_id, audience.seq)
+                for event in events:
+                    audience.deliver(event.seq, encode_frame(event))
+            if audience.channel and await audience.subscribe() and delayed:
+                await database_sync_to_async(mark_delivery_resumed)(session_id)
+
+
+def session_positions(session_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    rows = LiveSession.objects.filter(pk__in=session_ids).values_list(
+        "pk", "last_seq", "delivery_delayed_since"
+    )
+    return {pk: (last_seq, delayed is not None) for pk, last_seq, delayed in rows}
+
+
+def events_since(session_id: int, seq: int) -> list[Event]:
+    # Readers further behind than this find the gap themselves and catch up (or reload).
+    return list(
+        Event.objects.filter(session_id=session_id, seq__gt=seq).order_by("seq")[:CATCH_UP_LIMIT]
+    )
+
+
+def resync_interval() -> float:
+    return settings.LIVEBLOG_RESYNC_SECONDS
+
+
+_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Readers]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def this_process() -> Readers:
+    """The readers of this process (of its event loop: tests run one loop per test)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _by_loop:
+        _by_loop[loop] = Readers()
+    return _by_loop[loop]
