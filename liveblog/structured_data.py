@@ -4,6 +4,8 @@ Everything here works on objects the page already loaded (posts from
 `for_display()`), so it adds no query to the live page.
 """
 
+import html
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import json_script, strip_tags
@@ -39,7 +41,9 @@ def post_text(post: Post) -> str:
     parts = []
     for block in post.blocks.all():
         if block.kind == "paragraph":
-            parts.append(strip_tags(block.text.replace("</p>", "</p>\n")).strip())
+            # Stored paragraphs are sanitised HTML: drop the tags, decode the entities.
+            text = strip_tags(block.text.replace("</p>", "</p>\n").replace("<br>", "\n"))
+            parts.append(html.unescape(text).strip())
         elif block.kind == "quote":
             quote = f"« {block.text} »" if post.session.language == "fr" else f"“{block.text}”"
             parts.append(f"{quote} {block.attribution}".strip())

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from liveblog import reader
+from liveblog.sitemaps import robots_txt, sitemap_xml
 
 urlpatterns = [
     path("", reader.home, name="home"),
     path("live/", include("liveblog.urls_live")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
 ]
 
 if settings.DEBUG:
