@@ -31,7 +31,10 @@ def home(request):
 
 
 def live_session(request, slug: str):
-    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    sessions = LiveSession.objects.select_related("lead_photo__credit").prefetch_related(
+        "lead_photo__renditions"
+    )
+    session = get_object_or_404(sessions, slug=slug)
     before = parse_before(request.GET.get("before"))
     published = session.posts.published()
     stream = published.for_display().newest_first()
@@ -53,6 +56,7 @@ def live_session(request, slug: str):
         "post_count": published.count(),
         "older": older,
         "is_older_page": before is not None,
+        "first_photo": first_photo_id((pinned + posts)[:1]),
         "canonical_url": settings.SITE_URL + session.get_absolute_url(),
         "key_posts": [] if before else key_posts(session, shown=pinned + posts),
         "card": structured_data.session_share_card(session),
@@ -93,6 +97,15 @@ def live_post(request, slug: str, pk: int):
             "structured_data": structured_data.ld_json(structured_data.post_page_data(post)),
         }
         return render(request, "liveblog/post.html", context)
+
+
+def first_photo_id(posts: list[Post]) -> int | None:
+    """The photo a reader sees on opening the page, loaded at once; those below load lazily."""
+    for post in posts:
+        for block in post.blocks.all():
+            if block.photo_id:
+                return block.photo_id
+    return None
 
 
 def before_token(post: Post) -> str:

@@ -4,6 +4,7 @@ from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
+from .renditions import PhotoRendition
 from .sessions import LiveSession
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "LiveSession",
     "Photo",
     "PhotoCredit",
+    "PhotoRendition",
     "Post",
     "Presence",
     "Revision",

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.sanitize import sanitize_html
@@ -58,7 +59,11 @@ class PostQuerySet(models.QuerySet):
 
     def for_display(self) -> "PostQuerySet":
         """Everything one post's rendering needs, in a fixed number of queries."""
-        blocks = Block.objects.select_related("photo__credit").order_by("position")
+        blocks = (
+            Block.objects.select_related("photo__credit")
+            .prefetch_related("photo__renditions")
+            .order_by("position")
+        )
         return self.select_related("rubric", "author").prefetch_related(
             Prefetch("blocks", queryset=blocks)
         )
@@ -150,13 +155,35 @@ class Post(models.Model):
 
     def publish(self, *, by=None, at=None) -> None:
         """Put the post in front of readers, now or at the (editor-chosen) time `at`."""
+        self.check_photos_publishable()
         with transaction.atomic():
             self.status = self.Status.PUBLISHED
             self.published_at = at or self.published_at or timezone.now()
             self.save()
             self._record("post.published")
 
+    def check_photos_publishable(self) -> None:
+        """Every photo going out needs its credit (owed to its author) and alt text (owed to
+        readers who cannot see it): a ValidationError names each photo that lacks one."""
+        if self.pk is None:
+            return
+        problems = []
+        for block in self.blocks.filter(kind=Block.Kind.PHOTO).select_related("photo"):
+            photo, params = block.photo, {"photo": Truncator(str(block.photo)).chars(60)}
+            if not photo.alt_text.strip() and not photo.credit_id:
+                message = _("The photo “%(photo)s” needs alt text and a credit to be published.")
+            elif not photo.alt_text.strip():
+                message = _("The photo “%(photo)s” needs alt text to be published.")
+            elif not photo.credit_id:
+                message = _("The photo “%(photo)s” needs a credit to be published.")
+            else:
+                continue
+            problems.append(ValidationError(message, code="photo_incomplete", params=params))
+        if problems:
+            raise ValidationError(problems)
+
     def schedule(self, at, *, by=None) -> None:
+        self.check_photos_publishable()
         self.status = self.Status.SCHEDULED
         self.published_at = at
         self.save()
