@@ -1,0 +1,124 @@
+"""A reader's live page follows the live: new posts, edits, deletions, the header, reconnection.
+
+The server is a daphne subprocess; posts are published here, in the test
+process. With the in-memory channel layer they reach the server's readers
+through its check of the event log (every couple of seconds), with Redis
+through the layer: either way, as readers get them in production.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from liveblog.models import Block
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Long enough for the server's log check, a restart and a reconnection with backoff.
+LIVE = 20_000
+
+
+def open_live(page, server, session):
+    # Whatever is published from here on reaches the page: it asks for everything
+    # after the sequence number it was rendered at.
+    page.goto(f"{server.url}/live/{session.slug}/")
+
+
+def test_reader_at_the_top_sees_a_new_post_slide_in_and_hears_it(server, page, session, make_post):
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    make_post(session, title="Premier kilomètre", minutes=4)
+    post = page.get_by_role("article", name="Premier kilomètre")
+    expect(post).to_be_visible(timeout=LIVE)
+    articles = page.locator("#posts > article")
+    expect(articles.first).to_have_accessible_name("Premier kilomètre")
+    expect(page.locator("#post-count")).to_have_text("2 publications")
+    expect(page.locator("[aria-live=polite]")).to_have_text(
+        "Nouvelle publication : Premier kilomètre"
+    )
+    expect(page.get_by_role("button", name=re.compile("nouvelle"))).to_be_hidden()
+
+
+def test_reader_far_down_the_page_sees_new_posts_behind_the_button(
+    server, page, session, make_post, screenshot
+):
+    for minute in range(12):
+        make_post(
+            session,
+            title=f"Point de passage {minute}",
+            minutes=minute,
+            blocks=[("paragraph", {"text": "Les coureurs passent. " * 40})],
+        )
+    open_live(page, server, session)
+    page.get_by_role("article", name="Point de passage 3").scroll_into_view_if_needed()
+    reading = page.evaluate("scrollY")
+    make_post(session, title="Le vainqueur franchit la ligne", minutes=130)
+    make_post(session, title="La première femme arrive", minutes=140)
+
+    button = page.get_by_role("button", name="2 nouvelle(s) publication(s)")
+    expect(button).to_be_visible(timeout=LIVE)
+    expect(page).to_have_title(re.compile(r"^\(2\) Marathon des Deux-Rives en direct$"))
+    expect(page.get_by_role("article", name="La première femme arrive")).to_have_count(0)
+    assert page.evaluate("scrollY") == reading, "the page must not move under the reader"
+    screenshot(page)
+
+    button.click()
+    expect(page.get_by_role("article", name="La première femme arrive")).to_be_in_viewport()
+    expect(page.locator("#posts > article").first).to_have_accessible_name(
+        "La première femme arrive"
+    )
+    expect(button).to_be_hidden()
+    expect(page).to_have_title("Marathon des Deux-Rives en direct")
+    expect(page.locator("#post-count")).to_have_text("14 publications")
+
+
+def test_edits_replace_the_post_in_place_and_deletions_remove_it(server, page, session, make_post):
+    typo = make_post(session, title="Ravitaillement au kilomètre 15", minutes=5)
+    doomed = make_post(session, title="Annonce erronée", minutes=6)
+    open_live(page, server, session)
+    Block.objects.filter(post=typo).update(text="Ravitaillement au kilomètre 20.")
+    typo.record_edit(by=typo.author)
+    doomed.delete_softly(by=doomed.author)
+
+    edited = page.get_by_role("article", name="Ravitaillement au kilomètre 15")
+    expect(edited).to_contain_text("Ravitaillement au kilomètre 20.", timeout=LIVE)
+    expect(edited).to_contain_text(re.compile(r"Mis à jour à \d+H\d\d"))
+    expect(page.get_by_role("article", name="Annonce erronée")).to_have_count(0)
+    expect(page.locator("#posts > article")).to_have_count(1)
+    expect(page.locator("#post-count")).to_have_text("1 publication")
+
+
+def test_pinned_post_moves_to_the_top_and_the_header_follows_the_editor(
+    server, page, session, make_post, editor
+):
+    key = make_post(session, title="Le parcours est modifié", minutes=5)
+    make_post(session, title="Dixième kilomètre", minutes=40)
+    open_live(page, server, session)
+    key.set_pinned(True, by=editor)
+    session.update_header(by=editor, headline="Marathon : parcours modifié à mi-course")
+
+    pinned = page.get_by_role("region", name="Épinglé")
+    expect(pinned.get_by_role("article", name="Le parcours est modifié")).to_be_visible(
+        timeout=LIVE
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Marathon : parcours modifié à mi-course"
+    )
+    expect(page.locator("#posts").get_by_role("article")).to_have_count(1)
+
+
+def test_page_recovers_after_the_server_restarts_without_losing_a_post(
+    server, page, session, make_post
+):
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    server.stop()
+    make_post(session, title="Publié pendant la coupure", minutes=10)
+    server.start()
+    make_post(session, title="Publié après la coupure", minutes=20)
+
+    expect(page.get_by_role("article", name="Publié après la coupure")).to_be_visible(timeout=LIVE)
+    expect(page.get_by_role("article", name="Publié pendant la coupure")).to_have_count(1)
+    titles = page.locator("#posts > article h3").all_inner_texts()
+    assert titles == ["Publié après la coupure", "Publié pendant la coupure", "Départ donné"]
