@@ -7,8 +7,8 @@
   const root = document.documentElement;
   const lang = root.lang || "fr";
   const words = lang.startsWith("fr")
-    ? { copied: "Lien copié.", failed: "Copiez le lien : " }
-    : { copied: "Link copied.", failed: "Copy the link: " };
+    ? { link: "Lien copié.", code: "Code copié.", failed: "Copiez : " }
+    : { link: "Link copied.", code: "Code copied.", failed: "Copy: " };
 
   root.classList.add("can-share");
 
@@ -27,12 +27,12 @@
     return new URL(url, document.baseURI).href;
   }
 
-  async function copy(url) {
+  async function copy(text, done = words.link) {
     try {
-      await navigator.clipboard.writeText(url);
-      announce(words.copied);
+      await navigator.clipboard.writeText(text);
+      announce(done);
     } catch {
-      window.prompt(words.failed, url);
+      window.prompt(words.failed, text);
     }
   }
 
@@ -51,6 +51,10 @@
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".share-button, .share-copy");
     if (button) {
+      if (button.dataset.copyFrom) {
+        copy(document.getElementById(button.dataset.copyFrom).value, words.code);
+        return;
+      }
       const url = absolute(button.dataset.shareUrl);
       if (button.classList.contains("share-copy")) copy(url);
       else share(url, button.dataset.shareTitle || document.title);
