@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from liveblog.imaging import accept_upload, stored_file
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.renditions import make_renditions_after_commit
 from liveblog.throttling import ThrottledAuthenticationForm
 
 admin.site.login_form = ThrottledAuthenticationForm
@@ -96,7 +102,17 @@ class PostAdmin(admin.ModelAdmin):
         if change:
             post.record_edit(by=request.user)
         elif post.is_published:
-            post.publish(by=request.user, at=post.published_at)
+            try:
+                post.publish(by=request.user, at=post.published_at)
+            except ValidationError as refused:
+                # The blocks are saved only now, so the photo rule is checked only now:
+                # keep the work as a draft and say what is missing.
+                post.status = Post.Status.DRAFT
+                post.save(update_fields=["status", "updated_at"])
+                message = _("Saved as a draft, not published: %(reasons)s")
+                self.message_user(
+                    request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
+                )
 
 
 @admin.register(Rubric)
@@ -119,8 +135,25 @@ class PhotoCreditAdmin(admin.ModelAdmin):
     search_fields = ["photographer", "agency", "via"]
 
 
+class PhotoAdminForm(forms.ModelForm):
+    # A plain file field: accept_upload decides what is an image, with clearer messages.
+    image = forms.FileField(label=_("image"), widget=AdminFileWidget)
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "alt_text", "credit", "uploaded_by"]
+
+    def clean_image(self):
+        """An upload here goes through the same checks and stripping as one from the desk."""
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):
+            return stored_file(accept_upload(image))
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_filter = ["credit__agency", "created_at"]
     search_fields = ["caption", "alt_text", "credit__photographer", "credit__agency"]
@@ -132,6 +165,9 @@ class PhotoAdmin(admin.ModelAdmin):
         if not obj.uploaded_by_id:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            obj.renditions.all().delete()
+            make_renditions_after_commit(obj)
 
 
 @admin.register(Event)
