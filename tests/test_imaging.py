@@ -8,6 +8,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, ImageCms, features
@@ -339,3 +340,13 @@ def test_the_live_page_query_count_does_not_grow_with_photos_and_renditions(
             session, minutes=minutes, blocks=[photo_block(wide_photo()), photo_block(wide_photo())]
         )
     assert queries_for_page() == few
+
+
+def test_the_make_renditions_command_completes_photos_left_without_them(make_photo):
+    photo = make_photo(size=(700, 350))
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert photo.renditions.count() == 6
+    assert "1 photo(s)" in out.getvalue()
+    call_command("make_renditions", stdout=out)
+    assert photo.renditions.count() == 6
