@@ -11,6 +11,7 @@ urlpatterns = [
     path("live/", include("liveblog.urls_live")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("liveblog.urls_api")),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
 ]
