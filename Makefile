@@ -52,7 +52,10 @@ demo: setup
 	@echo
 	$(MAKE) --no-print-directory serve
 
+# The scheduler publishes scheduled posts at their time; it lives and dies with the server.
 serve:
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: setup

@@ -144,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:sessions"
+LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
 LOGIN_FAILURES_PER_ACCOUNT = 5

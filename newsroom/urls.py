@@ -9,6 +9,7 @@ from liveblog.sitemaps import robots_txt, sitemap_xml
 urlpatterns = [
     path("", reader.home, name="home"),
     path("live/", include("liveblog.urls_live")),
+    path("editor/", include("liveblog.urls_desk")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("liveblog.urls_api")),

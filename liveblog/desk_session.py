@@ -1,0 +1,90 @@
+"""Editors' controls of a session: start, end, headline, standfirst, lead photo, credits."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from liveblog.composer import PlainTextField, plain
+from liveblog.desk import session_for
+from liveblog.desk_posts import desk_url
+from liveblog.models import LiveSession, Photo
+from liveblog.roles import is_editor, require
+
+
+class HeaderForm(forms.Form):
+    headline = PlainTextField(label=gettext_lazy("Headline"), max_length=200)
+    standfirst = forms.CharField(
+        label=gettext_lazy("Standfirst"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    lead_photo = forms.ModelChoiceField(
+        label=gettext_lazy("Lead photo"),
+        queryset=Photo.objects.all(),
+        required=False,
+    )
+    credits = forms.CharField(
+        label=gettext_lazy("Credits of the live"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=gettext_lazy("“Who is running this live?”: the people and agencies behind it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A sliced queryset cannot be filtered again when the choice is validated.
+        recent = Photo.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[:60]
+        self.fields["lead_photo"].queryset = Photo.objects.filter(pk__in=list(recent))
+
+    def clean_standfirst(self) -> str:
+        return "\n".join(plain(line) for line in self.cleaned_data["standfirst"].splitlines())
+
+    def clean_credits(self) -> str:
+        return "\n".join(plain(line) for line in self.cleaned_data["credits"].splitlines())
+
+
+def editor_session(request, slug: str) -> LiveSession:
+    session = session_for(request, slug)
+    require(is_editor(request.user))
+    return session
+
+
+@login_required
+def edit_header(request, slug: str):
+    session = editor_session(request, slug)
+    initial = {
+        "headline": session.headline,
+        "standfirst": session.standfirst,
+        "lead_photo": session.lead_photo,
+        "credits": session.credits,
+    }
+    form = HeaderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        session.update_header(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Header updated: readers see it now."))
+        return redirect(desk_url(session))
+    status = 422 if form.is_bound else 200
+    context = {"session": session, "form": form}
+    return render(request, "liveblog/desk_header.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start_session(request, slug: str):
+    session = editor_session(request, slug)
+    if session.status != LiveSession.Status.LIVE:
+        session.start(by=request.user)
+        messages.success(request, _("The live has started."))
+    return redirect(desk_url(session))
+
+
+@login_required
+@require_POST
+def end_session(request, slug: str):
+    session = editor_session(request, slug)
+    if session.status == LiveSession.Status.LIVE:
+        session.end(by=request.user)
+        messages.success(request, _("The live has ended."))
+    return redirect(desk_url(session))

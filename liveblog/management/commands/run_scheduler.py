@@ -1,0 +1,36 @@
+"""`python manage.py run_scheduler`: publishes scheduled posts at their time, until stopped."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from liveblog.scheduling import publish_due_posts
+
+
+class Command(BaseCommand):
+    help = "Publish scheduled posts when their time comes (runs until stopped)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="Seconds between checks (default 5)."
+        )
+        parser.add_argument("--once", action="store_true", help="Check once, then exit.")
+
+    def handle(self, *args, interval: float, once: bool, **options):
+        self.running = True
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        if not once:
+            self.stdout.write(f"Scheduler: checking for due posts every {interval:g} s.")
+        while self.running:
+            close_old_connections()
+            for post in publish_due_posts():
+                self.stdout.write(f"Published scheduled post {post.pk} ({post}).")
+            if once:
+                break
+            time.sleep(interval)
+
+    def stop(self, *_args) -> None:
+        self.running = False

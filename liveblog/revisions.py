@@ -1,0 +1,75 @@
+"""Every saved version of a post, kept whole: who saved it, when, and its content.
+
+A post's content is its title, its rubric and its blocks; a revision stores them
+as JSON so that restoring one is simply saving that content again as a new edit.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from liveblog.models import Block, Post, Revision, Rubric
+
+CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
+
+
+def block_values(block: Block) -> dict:
+    values = {key: getattr(block, key) for key in CONTENT_KEYS if key != "photo"}
+    return values | {"photo": block.photo_id}
+
+
+def replace_blocks(post: Post, blocks: list[dict]) -> None:
+    """The post's blocks become exactly these, in this order. Call inside a transaction."""
+    post.blocks.all().delete()
+    for position, values in enumerate(blocks):
+        fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
+        photo = values.get("photo")
+        photo_id = photo.pk if hasattr(photo, "pk") else photo
+        Block.objects.create(post=post, position=position, photo_id=photo_id or None, **fields)
+
+
+def snapshot(post: Post, *, by=None) -> Revision:
+    """Keep the post's current version as a revision."""
+    return Revision.objects.create(
+        post=post,
+        version=post.version,
+        author=by,
+        title=post.title,
+        rubric=post.rubric.name if post.rubric else "",
+        blocks=[block_values(block) for block in post.blocks.order_by("position")],
+    )
+
+
+def restore_revision(revision: Revision, *, by=None) -> Post:
+    """Bring back an older version's content; this is a new edit, kept as a new revision."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=revision.post_id)
+        post.title = revision.title
+        post.rubric = Rubric.named(revision.rubric) if revision.rubric else None
+        post.save(update_fields=["title", "rubric", "updated_at"])
+        replace_blocks(post, revision.blocks)
+        post.record_edit(by=by)
+        snapshot(post, by=by)
+    return post
+
+
+def history(post: Post) -> list[Revision]:
+    """The post's revisions, newest first, each with `changes`: what differs from the one before."""
+    revisions = list(post.revisions.select_related("author").order_by("-version"))
+    for newer, older in zip(revisions, [*revisions[1:], None], strict=True):
+        newer.changes = changes_between(older, newer)
+    return revisions
+
+
+def changes_between(older: Revision | None, newer: Revision) -> list[str]:
+    if older is None:
+        return [str(_("first version"))]
+    changed = [
+        label
+        for label, attr in (
+            (_("title"), "title"),
+            (_("rubric"), "rubric"),
+            (_("content"), "blocks"),
+        )
+        if getattr(older, attr) != getattr(newer, attr)
+    ]
+    return [str(label) for label in changed] or [str(_("no change in content"))]

@@ -1,0 +1,65 @@
+"""Who may do what on the desk. Every desk view asks here, server-side.
+
+Roles are groups: `journalists` write in the sessions they are assigned to and
+edit their own posts; `editors` do anything within any session; superusers
+(admins) do everything, including assigning people to sessions in the admin.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+
+from liveblog.models import LiveSession, Post
+
+JOURNALISTS = "journalists"
+EDITORS = "editors"
+
+type AnyUser = User | AnonymousUser
+
+
+def group_names(user: AnyUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_desk_groups"):
+        user._desk_groups = set(user.groups.values_list("name", flat=True))
+    return user._desk_groups
+
+
+def is_editor(user: AnyUser) -> bool:
+    """Editors and admins: every session, every post, the session's controls."""
+    return user.is_authenticated and (user.is_superuser or EDITORS in group_names(user))
+
+
+def uses_desk(user: AnyUser) -> bool:
+    return is_editor(user) or JOURNALISTS in group_names(user)
+
+
+def desk_sessions(user: AnyUser):
+    """The sessions listed on someone's desk: all for editors, their assignments otherwise."""
+    sessions = LiveSession.objects.exclude(status=LiveSession.Status.ARCHIVED)
+    if is_editor(user):
+        return sessions
+    if uses_desk(user):
+        return sessions.filter(journalists=user)
+    return sessions.none()
+
+
+def can_write_in(user: AnyUser, session: LiveSession) -> bool:
+    if is_editor(user):
+        return True
+    return uses_desk(user) and session.journalists.filter(pk=user.pk).exists()
+
+
+def can_edit_post(user: AnyUser, post: Post) -> bool:
+    if is_editor(user):
+        return True
+    return post.author_id == user.pk and can_write_in(user, post.session)
+
+
+def can_create_rubric(user: AnyUser) -> bool:
+    return is_editor(user)
+
+
+def require(allowed: bool) -> None:
+    """Turns a refusal into a 403 page (anonymous people are sent to log in before this)."""
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,38 @@
+"""Scheduled posts go out at their time, whether or not anyone has the desk open.
+
+`python manage.py run_scheduler` calls `publish_due_posts()` every few seconds;
+`make serve` starts it beside the web server and stops it with it.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from liveblog.models import Post
+
+log = logging.getLogger(__name__)
+
+
+def publish_due_posts(now: datetime | None = None) -> list[Post]:
+    """Publish every scheduled post whose time has come, each at its scheduled time."""
+    now = now or timezone.now()
+    published = []
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now)
+    for post_id in due.order_by("published_at", "id").values_list("id", flat=True):
+        with transaction.atomic():
+            # Re-read under lock: an editor may have unscheduled it, or another
+            # scheduler process published it, since the list was taken.
+            post = (
+                Post.objects.select_for_update()
+                .filter(pk=post_id, status=Post.Status.SCHEDULED, published_at__lte=now)
+                .select_related("session")
+                .first()
+            )
+            if post is None:
+                continue
+            post.publish(by=post.author, at=post.published_at)
+        log.info("scheduled post %s published", post.pk)
+        published.append(post)
+    return published

@@ -1,0 +1,69 @@
+// The desk's small behaviours on top of htmx. Everything here is a convenience:
+// the desk works with JavaScript off (plain form posts, full pages).
+(function () {
+  "use strict";
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) publishes: a click on the composer's publish
+  // button, so htmx sends the button's name and value like a real click.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    var form = event.target.closest && event.target.closest("form[data-composer]");
+    if (!form) return;
+    var publish = form.querySelector("[data-publish]");
+    if (!publish) return;
+    event.preventDefault();
+    publish.click();
+  });
+
+  // live.js announces every event of the session; the desk answers by fetching its
+  // timeline again (once per burst), so colleagues' posts appear without a reload.
+  var refreshTimer = null;
+  document.addEventListener("live:event", function () {
+    var desk = document.querySelector("main[data-desk][data-timeline-url]");
+    if (!desk || !window.htmx) return;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      window.htmx.ajax("GET", desk.dataset.timelineUrl, { target: "#timeline", swap: "outerHTML" });
+    }, 400);
+  });
+
+  // Minimal formatting for paragraphs: wraps the selection in the allowed tags.
+  // The server sanitises whatever arrives, so this is only a typing aid.
+  var TOOLS = [
+    { label: "B", title: "strong", before: "<strong>", after: "</strong>" },
+    { label: "I", title: "em", before: "<em>", after: "</em>" },
+    { label: "🔗", title: "a", before: '<a href="https://">', after: "</a>" },
+    { label: "•", title: "ul", before: "<ul>\n<li>", after: "</li>\n</ul>" },
+  ];
+
+  function addToolbar(textarea) {
+    if (textarea.dataset.toolbar) return;
+    textarea.dataset.toolbar = "1";
+    var bar = document.createElement("div");
+    bar.className = "format-bar";
+    bar.setAttribute("role", "toolbar");
+    TOOLS.forEach(function (tool) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--small";
+      button.textContent = tool.label;
+      button.setAttribute("aria-label", "<" + tool.title + ">");
+      button.addEventListener("click", function () {
+        var start = textarea.selectionStart, end = textarea.selectionEnd, text = textarea.value;
+        textarea.value = text.slice(0, start) + tool.before + text.slice(start, end) + tool.after + text.slice(end);
+        textarea.focus();
+        textarea.setSelectionRange(start + tool.before.length, end + tool.before.length);
+        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      bar.appendChild(button);
+    });
+    textarea.parentNode.insertBefore(bar, textarea);
+  }
+
+  function enhance(root) {
+    root.querySelectorAll(".block-editor--paragraph textarea").forEach(addToolbar);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+})();
