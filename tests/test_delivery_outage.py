@@ -1,0 +1,101 @@
+"""Redis goes down while journalists publish: nothing they publish is lost, the desk is told
+delivery is delayed, and readers get every post, in order, once."""
+
+import asyncio
+import socket
+import subprocess
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+
+from liveblog.delivery import delivery_delayed_since
+from liveblog.models import LiveSession, Post
+from tests.test_delivery import connected, next_message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+db = database_sync_to_async
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test stops and starts."""
+
+    def __init__(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = None
+
+    def start(self) -> None:
+        # No persistence: when it comes back it has forgotten every group, as after a crash.
+        options = ["--save", "", "--appendonly", "no", "--loglevel", "warning"]
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", *options],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start within 10 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis(settings):
+    server = PrivateRedis()
+    server.start()
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{server.port}/0"]},
+        }
+    }
+    settings.LIVEBLOG_RESYNC_SECONDS = 0.3
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+async def wait_for(condition, what: str) -> None:
+    for _ in range(100):
+        if await db(condition)():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"still waiting for {what}")
+
+
+async def test_posts_published_while_redis_is_down_are_saved_and_reach_readers(
+    redis, session, make_post
+):
+    at = session.last_seq
+    live = await connected(session.slug)
+    titles = [f"Kilomètre {km}" for km in range(0, 45, 5)]
+
+    def delayed() -> bool:
+        return delivery_delayed_since(LiveSession.objects.get(pk=session.pk)) is not None
+
+    for number, title in enumerate(titles):
+        if number == 3:
+            redis.stop()
+        if number == 6:
+            assert await db(delayed)(), "the desk must be able to say delivery is delayed"
+            redis.start()
+            await wait_for(lambda: not delayed(), "delivery to resume")
+        await db(make_post)(session, title=title, minutes=number)
+
+    received = [await next_message(live) for _ in titles]
+    assert [message["seq"] for message in received] == list(range(at + 1, at + 10))
+    assert all(title in message["html"] for title, message in zip(titles, received, strict=True))
+    assert await live.receive_nothing(timeout=0.5), "nothing twice"
+    saved = await db(lambda: list(Post.objects.published().values_list("title", flat=True)))()
+    assert sorted(saved) == sorted(titles)
+    assert not await db(delayed)()
+    await live.disconnect()
