@@ -65,6 +65,7 @@ def delivery_delayed_since(session: LiveSession) -> datetime | None:
 
     Set when the channel layer refuses an event; cleared when an event goes
     through again or when a server process with readers of the session finds
-    the layer working and its readers up to date.
+    the layer working and its readers up to date. Read fresh: the flag is set
+    after commit, later than the caller loaded its session.
     """
-    return session.delivery_delayed_since
+    return LiveSession.objects.values_list("delivery_delayed_since", flat=True).get(pk=session.pk)

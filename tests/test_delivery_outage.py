@@ -12,10 +12,12 @@ from channels.db import database_sync_to_async
 from liveblog.delivery import delivery_delayed_since
 from liveblog.models import LiveSession, Post
 from tests.test_delivery import connected, next_message
+from tests.test_desk import composer_data, paragraph
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 db = database_sync_to_async
+DELAYED = "La diffusion en direct aux lecteurs est retardée."
 
 
 class PrivateRedis:
@@ -99,3 +101,19 @@ async def test_posts_published_while_redis_is_down_are_saved_and_reach_readers(
     assert sorted(saved) == sorted(titles)
     assert not await db(delayed)()
     await live.disconnect()
+
+
+def test_journalist_publishing_while_redis_is_down_is_told_delivery_is_delayed(
+    redis, client, session, journalist
+):
+    session.journalists.add(journalist)
+    client.force_login(journalist)
+    redis.stop()
+    data = composer_data(paragraph("Le vainqueur franchit la ligne."), title="Arrivée")
+    desk = client.post(f"/editor/{session.slug}/posts/new/", data, follow=True)
+    assert Post.objects.published().get().title == "Arrivée", "the post is saved and out"
+    assert DELAYED in desk.content.decode()
+
+    redis.start()
+    Post.objects.get().set_key_event(True, by=journalist)
+    assert DELAYED not in client.get(f"/editor/{session.slug}/").content.decode()
