@@ -39,10 +39,18 @@ def snapshot(post: Post, *, by=None) -> Revision:
     )
 
 
+def keep_original(post: Post) -> None:
+    """Before the first edit of a post written elsewhere (admin, demo), keep it as it was."""
+    if not post.revisions.filter(version=post.version).exists():
+        current = Post.objects.select_related("rubric").get(pk=post.pk)
+        snapshot(current, by=current.author)
+
+
 def restore_revision(revision: Revision, *, by=None) -> Post:
     """Bring back an older version's content; this is a new edit, kept as a new revision."""
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=revision.post_id)
+        keep_original(post)
         post.title = revision.title
         post.rubric = Rubric.named(revision.rubric) if revision.rubric else None
         post.save(update_fields=["title", "rubric", "updated_at"])
@@ -62,7 +70,7 @@ def history(post: Post) -> list[Revision]:
 
 def changes_between(older: Revision | None, newer: Revision) -> list[str]:
     if older is None:
-        return [str(_("first version"))]
+        return []
     changed = [
         label
         for label, attr in (

@@ -25,12 +25,13 @@ class Command(BaseCommand):
         if not once:
             self.stdout.write(f"Scheduler: checking for due posts every {interval:g} s.")
         while self.running:
-            close_old_connections()
             for post in publish_due_posts():
                 self.stdout.write(f"Published scheduled post {post.pk} ({post}).")
             if once:
                 break
             time.sleep(interval)
+            # A long-running loop must not keep a connection the database has dropped.
+            close_old_connections()
 
     def stop(self, *_args) -> None:
         self.running = False

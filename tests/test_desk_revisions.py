@@ -1,0 +1,83 @@
+"""Corrections: two people never silently overwrite each other, and every version is kept."""
+
+import pytest
+from django.test import Client
+
+from liveblog.models import Event, Post, Revision
+from tests.test_desk import composer_data, paragraph
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(session, journalist, make_post):
+    session.journalists.add(journalist)
+    return make_post(session, title="Premier kilomètre", author=journalist)
+
+
+def edit(client, post, text, title, version):
+    data = composer_data(paragraph(text), title=title, version=version, rubric="course")
+    return client.post(f"/editor/{post.session.slug}/posts/{post.pk}/edit/", data)
+
+
+def test_the_second_of_two_editors_gets_the_conflict_view_with_both_versions(
+    post, journalist, editor
+):
+    jeanne, hugo = Client(), Client()
+    jeanne.force_login(journalist)
+    hugo.force_login(editor)
+    started_from = post.version
+    assert edit(hugo, post, "Version de Hugo.", "Titre de Hugo", started_from).status_code == 302
+    response = edit(jeanne, post, "Version de Jeanne.", "Titre de Jeanne", started_from)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Quelqu\u2019un d\u2019autre a enregistré cette publication" in html
+    assert "Version de Hugo." in html
+    assert "Version de Jeanne." in html and 'value="Titre de Jeanne"' in html
+    post.refresh_from_db()
+    assert post.title == "Titre de Hugo"
+    # The conflict view now carries the current version: saving again is a deliberate choice.
+    assert f'name="version" value="{post.version}"' in html
+    assert (
+        edit(jeanne, post, "Version de Jeanne.", "Titre de Jeanne", post.version).status_code == 302
+    )
+    post.refresh_from_db()
+    assert post.title == "Titre de Jeanne"
+
+
+def test_a_stale_save_changes_nothing(post, client, journalist):
+    client.force_login(journalist)
+    edit(client, post, "Nouveau texte.", "Nouveau titre", post.version)
+    events = Event.objects.count()
+    edit(client, post, "Texte périmé.", "Titre périmé", 1)
+    post.refresh_from_db()
+    assert post.title == "Nouveau titre"
+    assert post.blocks.get().text == "<p>Nouveau texte.</p>"
+    assert Event.objects.count() == events
+
+
+def test_every_saved_version_is_kept_and_editors_see_what_changed(post, client, editor):
+    client.force_login(editor)
+    edit(client, post, "Texte corrigé.", "Premier kilomètre", post.version)
+    edit(client, post, "Texte corrigé.", "Premier kilomètre (corrigé)", post.version + 1)
+    assert list(post.revisions.values_list("version", flat=True)) == [3, 2, 1]
+    html = client.get(f"/editor/{post.session.slug}/posts/{post.pk}/revisions/").content.decode()
+    assert "Version 3" in html and "Version 2" in html and "Version 1" in html
+    assert "Par Hugo Lefèvre" in html
+    assert "Modifié : titre" in html
+    assert "Modifié : contenu" in html
+    assert "première version" in html
+
+
+def test_restoring_a_revision_is_a_new_edit_readers_see(post, client, editor):
+    client.force_login(editor)
+    edit(client, post, "Première correction.", "Titre A", post.version)
+    edit(client, post, "Seconde correction.", "Titre B", post.version + 1)
+    client.post(f"/editor/{post.session.slug}/posts/{post.pk}/revisions/2/restore/")
+    post = Post.objects.get(pk=post.pk)
+    assert post.title == "Titre A" and post.version == 4
+    assert post.blocks.get().text == "<p>Première correction.</p>"
+    assert Revision.objects.filter(post=post, version=4, author=editor).exists()
+    assert Event.objects.filter(post=post, kind="post.updated").count() == 3
+    reader = client.get(f"/live/{post.session.slug}/").content.decode()
+    assert "Première correction." in reader and "Mis à jour à" in reader
