@@ -9,6 +9,7 @@
 
 const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
+// Longer than the catch-up URL's max-age (3 s), so each poll gets a fresh answer.
 const POLL_EVERY_MS = 5_000;
 
 const main = document.querySelector("main[data-session]");

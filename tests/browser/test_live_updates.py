@@ -122,3 +122,15 @@ def test_page_recovers_after_the_server_restarts_without_losing_a_post(
     expect(page.get_by_role("article", name="Publié pendant la coupure")).to_have_count(1)
     titles = page.locator("#posts > article h3").all_inner_texts()
     assert titles == ["Publié après la coupure", "Publié pendant la coupure", "Départ donné"]
+
+
+def test_page_follows_the_live_by_polling_when_websockets_cannot_connect(
+    server, page, session, make_post
+):
+    # As behind a proxy that refuses websockets: every socket the page opens is closed.
+    page.route_web_socket(re.compile(r"/ws/live/"), lambda socket: socket.close())
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    make_post(session, title="Publié sans websocket", minutes=10)
+    expect(page.get_by_role("article", name="Publié sans websocket")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
