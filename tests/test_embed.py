@@ -107,3 +107,19 @@ def test_snippet_is_an_iframe_sized_by_our_script(make_session):
     assert "<iframe" not in html
     assert "Copier le code" in html
     assert 'href="/live/marathon/embed/"' in html
+
+
+def test_editors_find_the_snippet_on_the_desk(client, session, editor):
+    client.force_login(editor)
+    html = client.get(f"/editor/{session.slug}/").content.decode()
+    assert "Intégrer ce direct sur un autre site" in html
+    assert f"&lt;iframe src=&quot;{SITE}/live/marathon/embed/&quot;" in html
+    assert '<script src="/static/liveblog/share.js" defer></script>' in html
+
+
+def test_journalists_desk_has_no_snippet(client, session, journalist):
+    session.journalists.add(journalist)
+    client.force_login(journalist)
+    response = client.get(f"/editor/{session.slug}/")
+    assert response.status_code == 200
+    assert "Intégrer ce direct sur un autre site" not in response.content.decode()

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from liveblog.models import PhotoCredit
@@ -100,7 +102,32 @@ def test_reader_page_has_no_serious_accessibility_violation(
     assert_accessible(page)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, "the page must not scroll sideways"
-    screenshot(page, f"-{width}")
+    screenshot(page)
+
+
+def log_in(page, server, user) -> None:
+    """The browser carries a session made here, as after the desk's login form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": server.url}]
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_editors_desk_has_no_serious_accessibility_violation(
+    server, page, full_live, editor, screenshot, width
+):
+    log_in(page, server, editor)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server.url}/editor/{full_live.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(full_live.headline)
+    expect(page.get_by_role("heading", name="Intégrer ce direct sur un autre site")).to_be_visible()
+    assert_accessible(page)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, "the desk must not scroll sideways"
+    screenshot(page)
 
 
 def test_ended_live_with_an_english_page_has_no_serious_violation(

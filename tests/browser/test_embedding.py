@@ -91,7 +91,7 @@ def test_partner_page_frames_the_live_at_the_height_of_its_content(
         "() => document.querySelector('iframe[data-liveblog-embed]').style.height !== '600px'"
     )
     assert abs(iframe_height(page) - content_height(page)) <= 1, "no scrollbar, no blank space"
-    screenshot(page, f"-{width}")
+    screenshot(page)
 
 
 def test_framed_live_receives_new_posts_and_grows(server, page, partner, session, make_post):
