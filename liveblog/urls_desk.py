@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="desk:login"), name="logout"),
     # Before "<slug:slug>/", which would take "photos" for a session.
     path("photos/", photo_desk.library, name="photos"),
+    path("photos/upload/", photo_desk.upload, name="photo-upload"),
     path("<slug:slug>/", desk.desk_session, name="session"),
     path("<slug:slug>/autosave/", desk.autosave, name="autosave"),
     path("<slug:slug>/presence/", desk.presence, name="presence"),

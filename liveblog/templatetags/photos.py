@@ -2,6 +2,7 @@
 
 from django import template
 
+from liveblog.imaging import MAX_UPLOAD_BYTES
 from liveblog.models import PhotoRendition
 
 register = template.Library()
@@ -30,3 +31,9 @@ def photo_sources(photo) -> dict:
 
 def srcset(renditions: list[PhotoRendition]) -> str:
     return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+
+@register.simple_tag
+def photo_max_bytes() -> int:
+    """The upload limit, for the desk's script to refuse a file before sending it."""
+    return MAX_UPLOAD_BYTES
