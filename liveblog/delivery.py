@@ -25,8 +25,13 @@ def session_group(session_id: int) -> str:
 
 
 def encode_frame(event: Event) -> str:
-    """The websocket frame for one event: built once, the same text for every reader."""
-    return json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
+    """The websocket frame for one event: built once, the same text for every reader.
+
+    Keys sorted: a frame rebuilt from the log for a reader catching up is then the
+    very same text (PostgreSQL's jsonb does not keep the order keys were written in).
+    """
+    message = event.as_message()
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def fan_out(event: Event) -> None:

@@ -11,7 +11,11 @@ from channels.db import database_sync_to_async
 
 from liveblog.delivery import delivery_delayed_since
 from liveblog.models import LiveSession, Post
-from tests.test_delivery import connected, next_message
+from tests.test_delivery import (  # noqa: F401  (close_database_connections is autouse)
+    close_database_connections,
+    connected,
+    next_message,
+)
 from tests.test_desk import composer_data, paragraph
 
 pytestmark = pytest.mark.django_db(transaction=True)
