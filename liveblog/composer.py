@@ -96,6 +96,9 @@ MISSING = {
 }
 
 
+PREFILLED = _("Caption and credit were read from the photo: check them, then send again.")
+
+
 class BlockForm(forms.Form):
     kind = forms.ChoiceField(choices=Block.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea({"rows": 4}))
@@ -158,6 +161,9 @@ class BlockForm(forms.Form):
                 self.add_error("image", self.upload_error or MISSING["photo"])
             elif not data.get(name) and name not in self.errors:
                 self.add_error(name, MISSING[name])
+        if kind == Block.Kind.PHOTO and self.data.get(self.add_prefix("prefilled")):
+            # Set by desk_photos from the photo's metadata: a person checks it before it goes out.
+            self.add_error(None, PREFILLED)
         if kind == Block.Kind.LINK:
             data["link_kind"] = data.get("link_kind") or Block.LinkKind.ARTICLE
         return data

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from liveblog.composer import plain
-from liveblog.imaging import accept_upload, store_photo
+from liveblog.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
 from liveblog.models import Photo, PhotoCredit
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
@@ -33,6 +33,7 @@ def keep_uploaded_photos(data, files, user) -> dict[int, str]:
             continue
         finally:
             files[key].seek(0)
+        prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
         photo = store_photo(
             accepted,
             by=user,
@@ -42,6 +43,19 @@ def keep_uploaded_photos(data, files, user) -> dict[int, str]:
         )
         data[prefix + "photo"] = str(photo.pk)
     return refused
+
+
+def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
+    """Empty caption and credit fields take what the photo's IPTC/EXIF say; the block is
+    then marked so the composer shows them to the journalist before anything goes out."""
+    found = {"caption": suggested["caption"], "credit": suggested_credit(suggested)}
+    filled = False
+    for name, value in found.items():
+        if value and not plain(data.get(prefix + name, "")):
+            data[prefix + name] = value
+            filled = True
+    if filled:
+        data[prefix + "prefilled"] = "1"
 
 
 def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:

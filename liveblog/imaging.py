@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
 
-from liveblog.models import Photo
+from liveblog.models import Photo, PhotoCredit
 
 # A camera JPEG is 5 to 20 MB; past 25 MB it is a TIFF export or not a photo at all.
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -178,6 +178,16 @@ def suggested_fields(image: Image.Image) -> dict[str, str]:
         or _iptc_text(iptc, IPTC_SOURCE)
         or _agency_from_copyright(_exif_text(exif, EXIF_COPYRIGHT)),
     }
+
+
+def suggested_credit(suggested: dict[str, str]) -> str:
+    """The credit as the composer's type-ahead writes it (“Agency Photo/Name”), or ""."""
+    credit = PhotoCredit(
+        photographer=suggested["photographer"][:120], agency=suggested["agency"][:120]
+    )
+    if not (credit.photographer or credit.agency):
+        return ""
+    return credit.label.removeprefix("© ")
 
 
 def _iptc_text(iptc: dict, key: tuple[int, int]) -> str:

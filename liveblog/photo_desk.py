@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liveblog.imaging import accept_upload, store_photo, suggested_fields
-from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post
+from liveblog.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+from liveblog.models import Block, LiveSession, Photo, Post
 from liveblog.roles import can_edit_post, can_write_in, is_editor, require, uses_desk
 
 RESULTS_SHOWN = 24
@@ -57,16 +57,6 @@ def upload(request):
             "credit": suggested_credit(suggested),
         }
     )
-
-
-def suggested_credit(suggested: dict[str, str]) -> str:
-    """The credit as the composer's type-ahead writes it (“Agency Photo/Name”), or ""."""
-    credit = PhotoCredit(
-        photographer=suggested["photographer"][:120], agency=suggested["agency"][:120]
-    )
-    if not (credit.photographer or credit.agency):
-        return ""
-    return credit.label.removeprefix("© ")
 
 
 def search_photos(query: str):

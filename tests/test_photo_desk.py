@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from liveblog.models import Event, LiveSession, Photo, PhotoCredit, Post
-from tests.images import camera_exif, encoded, picture, with_iptc
+from tests.images import camera_exif, encoded, picture, png_header, with_iptc
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +320,78 @@ def test_only_desk_people_send_photos(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("lecteur", password="pw-lecteur-26"))
     data = encoded(picture())
     assert client.post(UPLOAD, {"image": SimpleUploadedFile("p.jpg", data)}).status_code == 403
+
+
+# The composer without JavaScript: the photo travels with the form
+
+
+def composer_photo(**fields) -> dict:
+    data = {"action": "publish", "blocks-TOTAL_FORMS": 1, "blocks-INITIAL_FORMS": 0}
+    data |= {"rubric": "", "title": "Arrivée", "scheduled_for": "", "version": ""}
+    data |= {"blocks-0-kind": "photo"} | {f"blocks-0-{k}": v for k, v in fields.items()}
+    return data
+
+
+def agency_photo() -> SimpleUploadedFile:
+    data = with_iptc(
+        encoded(picture((900, 600)), exif=camera_exif()),
+        {(2, 80): "Léa Moreau", (2, 110): "Clairvue", (2, 120): "La ligne d'arrivée."},
+    )
+    return SimpleUploadedFile("IMG_0042.jpg", data, content_type="image/jpeg")
+
+
+def test_caption_and_credit_read_from_the_photo_are_shown_to_check_before_publishing(desk, session):
+    url = f"/editor/{session.slug}/posts/new/"
+    sent = composer_photo(image=agency_photo(), alt_text="Une coureuse franchit la ligne.")
+    response = desk.post(url, sent)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Légende et crédit ont été lus dans la photo : vérifiez-les" in html
+    assert 'value="La ligne d&#x27;arrivée."' in html
+    assert 'value="Clairvue Photo/Léa Moreau"' in html
+    assert 'value="Une coureuse franchit la ligne."' in html, "what was typed is kept"
+    assert not Post.objects.exists()
+    photo = Photo.objects.get()
+    checked = composer_photo(
+        photo=photo.pk,
+        caption="La ligne d'arrivée.",
+        alt_text="Une coureuse franchit la ligne.",
+        credit="Clairvue Photo/Léa Moreau",
+    )
+    desk.post(url, checked)
+    post = Post.objects.get()
+    assert post.is_published
+    assert "© Clairvue Photo/Léa Moreau" in desk.get(session.get_absolute_url()).content.decode()
+
+
+def test_a_typed_caption_and_credit_win_over_the_photos_metadata(desk, session):
+    sent = composer_photo(
+        image=agency_photo(),
+        caption="Amina Diallo gagne.",
+        alt_text="Une coureuse franchit la ligne.",
+        credit="Karim Benali",
+    )
+    desk.post(f"/editor/{session.slug}/posts/new/", sent)
+    photo = Post.objects.get().blocks.get().photo
+    assert photo.caption == "Amina Diallo gagne."
+    assert photo.credit.label == "© Karim Benali"
+
+
+def test_a_refused_photo_says_why_next_to_its_field_and_keeps_the_rest(desk, session):
+    bomb = SimpleUploadedFile("bombe.png", png_header(30_000, 30_000), content_type="image/png")
+    sent = composer_photo(image=bomb, caption="Au départ", alt_text="Des coureurs.")
+    html = desk.post(f"/editor/{session.slug}/posts/new/", sent).content.decode()
+    assert "Cette image a trop de pixels (64 millions au plus)" in html
+    assert 'value="Au départ"' in html
+    assert not Photo.objects.exists()
+
+
+def test_the_composer_offers_the_library_and_sends_photos_at_once(desk, session):
+    html = desk.get(f"/editor/{session.slug}/").content.decode()
+    html += desk.post(
+        f"/editor/{session.slug}/posts/new/", composer_photo() | {"change": "add-photo"}
+    ).content.decode()
+    assert 'data-url="/editor/photos/upload/"' in html
+    assert 'data-max-bytes="26214400"' in html
+    assert "Ou choisissez une photo dans la photothèque" in html
+    assert "/static/liveblog/photo-upload.js" in html
