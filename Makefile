@@ -16,11 +16,14 @@ PORT ?= 8000
 # A development machine runs with DEBUG on; production sets DJANGO_DEBUG=0 and real secrets.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: help setup demo serve test test-unit test-browser lint format chromium messages clean
+.PHONY: help setup demo serve test test-unit test-browser lint format chromium messages clean \
+	bench bench-quick
 
 help:
 	@echo "make demo   set up, load the demo content and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run every test (lint, unit, browser)"
+	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~20 min)"
+	@echo "make bench-quick  the same harness on small numbers (under two minutes)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }
@@ -74,6 +77,17 @@ test-browser: setup chromium
 	else echo "no browser tests yet"; fi
 
 test: lint test-unit test-browser
+
+# The benchmark needs PostgreSQL and Redis on 127.0.0.1 (database `bench`, Redis DB 5).
+.make/bench: pyproject.toml | .make/installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@mkdir -p .make && touch $@
+
+bench: .make/bench .make/messages
+	$(BIN)/python -m bench.run --mode full
+
+bench-quick: .make/bench .make/messages
+	$(BIN)/python -m bench.run --mode quick
 
 format: setup
 	$(BIN)/ruff check --fix .

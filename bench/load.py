@@ -1,0 +1,386 @@
+"""The reader crowd: websocket readers in their own processes (asyncio, uvloop, `websockets`).
+
+Each reader behaves like static/liveblog/live.js: it applies events in sequence order,
+ignores what it already has, fetches the catch-up URL when it sees a gap or after a
+reconnection, and reconnects with jittered exponential back-off when dropped. It records
+when each event was applied (CLOCK_MONOTONIC, shared by every process of this machine),
+so publish-to-receive latency is `applied - publish request start`.
+
+Run as `python -m bench.load`; the orchestrator (bench.run) drives it with one JSON
+command per line on stdin and reads one JSON answer per line on stdout. `Crowd` is the
+orchestrator's side: several such processes, readers split evenly between them.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+# Reconnection back-off: full jitter, 0.25 s doubling to 4 s (the policy of live.js).
+BACKOFF_FIRST = 0.25
+BACKOFF_CAP = 4.0
+MAX_FRAME = 2**20
+DEBUG = bool(os.environ.get("BENCH_DEBUG"))
+
+
+@dataclass
+class Reader:
+    url: str
+    catchup: str | None
+    last: int
+    replayed: bool  # the server sends what was missed after `?after=` on connect
+    got: dict[int, float] = field(default_factory=dict)
+    repeats: int = 0
+    catchups: int = 0
+    reconnects: int = 0
+    connected: bool = False
+    task: asyncio.Task | None = None
+
+    def apply(self, event: dict, at: float) -> None:
+        seq = event.get("seq")
+        if not isinstance(seq, int):
+            return
+        if seq <= self.last:
+            self.repeats += seq in self.got
+            return
+        self.got[seq] = at
+        self.last = seq
+
+
+class Crowd:
+    """The orchestrator's handle on the reader processes."""
+
+    def __init__(self, processes: int):
+        from bench.servers import ROOT, raise_file_limit
+
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.load"],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                preexec_fn=raise_file_limit,
+            )
+            for _ in range(processes)
+        ]
+
+    def ask(self, command: dict, per_process: list[dict] | None = None) -> list[dict]:
+        for index, process in enumerate(self.processes):
+            extra = per_process[index] if per_process else {}
+            process.stdin.write(json.dumps({**command, **extra}) + "\n")
+            process.stdin.flush()
+        answers = []
+        for process in self.processes:
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError("a reader process died; see its error output above")
+            answers.append(json.loads(line))
+        return answers
+
+    def connect(
+        self, count: int, urls: list[str], after: int, catchup: str | None, replayed: bool
+    ) -> dict:
+        """Open `count` more readers, split between the processes; they start at seq `after`."""
+        shares = split(count, len(self.processes))
+        started = time.monotonic()
+        command = {"urls": urls, "after": after, "catchup": catchup, "replayed": replayed}
+        answers = self.ask(
+            {"op": "connect", **command},
+            [{"count": share} for share in shares],
+        )
+        return {
+            "connected": sum(a["connected"] for a in answers),
+            "failed": sum(a["failed"] for a in answers),
+            "seconds": time.monotonic() - started,
+        }
+
+    def collect(self, published: dict[int, float], wait: float) -> dict:
+        """Wait until every reader has every published seq (at most `wait` s), then count."""
+        answers = self.ask({"op": "collect", "published": published, "wait": wait})
+        latencies = [value for a in answers for value in a.pop("latencies_ms")]
+        merged = {key: sum(a[key] for a in answers) for key in answers[0] if key != "current_at"}
+        merged["current_at"] = max((a["current_at"] for a in answers), default=0.0)
+        merged["latencies_ms"] = latencies
+        return merged
+
+    def count(self) -> dict:
+        answers = self.ask({"op": "count"})
+        return {key: sum(a[key] for a in answers) for key in answers[0]}
+
+    def http(self, url: str, seconds: float, concurrency: int) -> dict:
+        answers = self.ask(
+            {"op": "http", "url": url, "seconds": seconds},
+            [{"concurrency": c} for c in split(concurrency, len(self.processes))],
+        )
+        return {
+            "requests": sum(a["requests"] for a in answers),
+            "errors": sum(a["errors"] for a in answers),
+            "seconds": max(a["seconds"] for a in answers),
+            "latencies_ms": [value for a in answers for value in a["latencies_ms"]],
+        }
+
+    def close_readers(self) -> None:
+        self.ask({"op": "close"})
+
+    def quit(self) -> None:
+        for process in self.processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.write(json.dumps({"op": "quit"}) + "\n")
+                process.stdin.flush()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
+
+
+# --- the reader process -----------------------------------------------------------------
+
+
+async def http_get(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    """A plain HTTP/1.1 GET on a fresh connection: what a reader's browser does on catch-up."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(parts.hostname, parts.port), timeout
+    )
+    try:
+        writer.write(
+            f"GET {target} HTTP/1.1\r\nHost: {parts.hostname}\r\n"
+            "Accept: application/json\r\nConnection: close\r\n\r\n".encode()
+        )
+        raw = await asyncio.wait_for(reader.read(-1), timeout)
+    finally:
+        writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    if b"transfer-encoding: chunked" in head.lower():
+        body = dechunk(body)
+    return status, body
+
+
+def dechunk(body: bytes) -> bytes:
+    out, rest = [], body
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2 :]
+    return b"".join(out)
+
+
+def origin_of(url: str) -> str:
+    """The page's origin, as a browser sends it (the app refuses sockets from other sites)."""
+    parts = urlsplit(url)
+    return f"http://{parts.netloc}"
+
+
+def events_of(payload) -> list[dict]:
+    """The catch-up answer: a list of events, or an object holding one under `events`."""
+    if isinstance(payload, dict):
+        payload = payload.get("events", [])
+    return [event for event in payload if isinstance(event, dict)]
+
+
+class ReaderProcess:
+    def __init__(self):
+        self.readers: list[Reader] = []
+        self.closing = False
+
+    async def catch_up(self, reader: Reader) -> None:
+        if not reader.catchup:
+            return
+        reader.catchups += 1
+        for _attempt in range(5):
+            try:
+                status, body = await http_get(reader.catchup.format(after=reader.last))
+                if status == 200:
+                    for event in sorted(events_of(json.loads(body)), key=lambda e: e["seq"]):
+                        reader.apply(event, time.monotonic())
+                    return
+            except (OSError, TimeoutError, ValueError):
+                pass
+            await asyncio.sleep(random.uniform(0, 1))
+
+    async def run_reader(self, reader: Reader, opened: asyncio.Future) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import WebSocketException
+
+        backoff = BACKOFF_FIRST
+        first = True
+        while not self.closing:
+            try:
+                url = reader.url.format(after=reader.last)
+                async with connect(
+                    url,
+                    origin=origin_of(url),
+                    open_timeout=60,
+                    ping_interval=None,
+                    close_timeout=1,
+                    max_size=MAX_FRAME,
+                    max_queue=None,
+                ) as ws:
+                    reader.connected = True
+                    backoff = BACKOFF_FIRST
+                    if first:
+                        opened.set_result(True)
+                    else:
+                        reader.reconnects += 1
+                        if not reader.replayed:
+                            await self.catch_up(reader)
+                    first = False
+                    async for frame in ws:
+                        at = time.monotonic()
+                        event = json.loads(frame)
+                        seq = event.get("seq") if isinstance(event, dict) else None
+                        if isinstance(seq, int) and seq > reader.last + 1 and reader.catchup:
+                            if DEBUG:
+                                print("gap", reader.last, seq, file=sys.stderr)
+                            await self.catch_up(reader)
+                        reader.apply(event, at)
+            except (OSError, TimeoutError, ValueError, WebSocketException) as error:
+                if first:
+                    opened.set_exception(error)
+                    return
+            reader.connected = False
+            if self.closing:
+                return
+            await asyncio.sleep(random.uniform(0, backoff))
+            backoff = min(backoff * 2, BACKOFF_CAP)
+
+    async def connect(self, command: dict) -> dict:
+        urls, count = command["urls"], command["count"]
+        # Handshakes in flight per process: readers arrive in a stream, not all in one
+        # instant; and the naive peer's group_add per reader needs a Redis connection
+        # each, from a pool of 100 (redis-py's default) that raises when exhausted.
+        gate = asyncio.Semaphore(40)
+        outcomes = {"connected": 0, "failed": 0}
+
+        async def open_one(index: int) -> None:
+            reader = Reader(
+                urls[index % len(urls)], command["catchup"], command["after"], command["replayed"]
+            )
+            async with gate:
+                opened = asyncio.get_running_loop().create_future()
+                reader.task = asyncio.create_task(self.run_reader(reader, opened))
+                try:
+                    await opened
+                    self.readers.append(reader)
+                    outcomes["connected"] += 1
+                except (OSError, TimeoutError, Exception):
+                    outcomes["failed"] += 1
+
+        await asyncio.gather(*(open_one(index) for index in range(count)))
+        return outcomes
+
+    async def collect(self, command: dict) -> dict:
+        published = {int(seq): start for seq, start in command["published"].items()}
+        deadline = time.monotonic() + command["wait"]
+        while time.monotonic() < deadline and not all(
+            all(seq in reader.got for seq in published) for reader in self.readers
+        ):
+            await asyncio.sleep(0.1)
+        latencies, delivered, current_at = [], 0, 0.0
+        for reader in self.readers:
+            for seq, start in published.items():
+                at = reader.got.get(seq)
+                if at is not None:
+                    delivered += 1
+                    latencies.append(round((at - start) * 1000, 2))
+                    current_at = max(current_at, at)
+        expected = len(self.readers) * len(published)
+        return {
+            "readers": len(self.readers),
+            "expected": expected,
+            "delivered": delivered,
+            "missing": expected - delivered,
+            "repeats": sum(reader.repeats for reader in self.readers),
+            "catchups": sum(reader.catchups for reader in self.readers),
+            "reconnects": sum(reader.reconnects for reader in self.readers),
+            "current_at": current_at,
+            "latencies_ms": latencies,
+        }
+
+    def count(self) -> dict:
+        return {
+            "readers": len(self.readers),
+            "connected": sum(reader.connected for reader in self.readers),
+        }
+
+    async def http(self, command: dict) -> dict:
+        deadline = time.monotonic() + command["seconds"]
+        latencies, errors = [], 0
+        started = time.monotonic()
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.monotonic() < deadline:
+                begun = time.monotonic()
+                try:
+                    status, _body = await http_get(command["url"])
+                    ok = status == 200
+                except (OSError, TimeoutError, ValueError, IndexError):
+                    ok = False
+                if ok:
+                    latencies.append(round((time.monotonic() - begun) * 1000, 2))
+                else:
+                    errors += 1
+                    await asyncio.sleep(0.05)
+
+        await asyncio.gather(*(worker() for _ in range(command["concurrency"])))
+        return {
+            "requests": len(latencies),
+            "errors": errors,
+            "seconds": time.monotonic() - started,
+            "latencies_ms": latencies,
+        }
+
+    async def close(self) -> dict:
+        self.closing = True
+        tasks = [reader.task for reader in self.readers if reader.task]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.readers.clear()
+        self.closing = False
+        return {"closed": len(tasks)}
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        stdin = asyncio.StreamReader(limit=2**26)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+        while line := await stdin.readline():
+            command = json.loads(line)
+            op = command["op"]
+            if op == "quit":
+                await self.close()
+                return
+            if op == "count":
+                answer = self.count()
+            else:
+                answer = await getattr(self, op)(command)
+            sys.stdout.write(json.dumps(answer) + "\n")
+            sys.stdout.flush()
+
+
+def main() -> None:
+    import uvloop
+
+    uvloop.run(ReaderProcess().serve())
+
+
+if __name__ == "__main__":
+    main()

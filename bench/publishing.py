@@ -1,0 +1,172 @@
+"""The journalist of the benchmark, and the content it reads: Django in the bench process,
+with the servers' settings (bench.servers.bench_environment).
+
+A publish is timed from the start of the publish call to its return: the draft is written
+beforehand (as a journalist's draft is), then `post.publish()` runs its transaction, renders
+the event once and fans it out after commit, all before returning, as the desk's publish
+view does inside its request.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from bench.servers import ROOT, bench_environment
+
+PARAGRAPHS = (
+    "<p>Au kilomètre 12, le groupe de tête se scinde : six coureuses accélèrent dans la "
+    "montée du pont, le reste du peloton laisse filer. L'écart atteint déjà <b>40 secondes</b> "
+    "au ravitaillement du quai.</p>",
+    "<p>Les organisateurs annoncent 18 °C sur le parcours et un vent de face sur la rive "
+    "gauche. Les secours signalent deux abandons, sans gravité, au kilomètre 9.</p>",
+)
+QUOTE = "On savait que la course se jouerait sur le pont, pas avant."
+
+
+def setup_django() -> None:
+    os.environ.update(bench_environment())
+    import django
+
+    django.setup()
+
+
+def prepare_database() -> None:
+    """The `bench` PostgreSQL database, migrated, and the static files of DEBUG-off serving."""
+    import psycopg
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            db.execute(f'CREATE DATABASE "{name}"')
+    env = bench_environment()
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300
+        )
+
+
+def flush_redis() -> None:
+    """Redis DB 5 is the benchmark's own: no cached page or channel-layer leftover survives."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def journalist():
+    from django.contrib.auth.models import Group, User
+
+    user, _created = User.objects.get_or_create(
+        username="bench-journaliste", defaults={"first_name": "Camille", "last_name": "Banc"}
+    )
+    user.groups.add(Group.objects.get_or_create(name="journalists")[0])
+    return user
+
+
+def fresh_session(slug: str, headline: str = "Marathon des Deux-Rives : le direct du banc"):
+    """A live session with no posts, replacing any earlier one with this slug."""
+    from django.utils import timezone
+
+    from liveblog.models import LiveSession
+
+    LiveSession.objects.filter(slug=slug).delete()
+    session = LiveSession.objects.create(
+        slug=slug,
+        headline=headline,
+        standfirst="La course minute par minute, du départ à l'arrivée.",
+        credits="Le service des sports",
+    )
+    session.start(by=journalist(), at=timezone.now())
+    session.journalists.add(journalist())
+    return session
+
+
+def draft(session, number: int):
+    from liveblog.models import Block, Post, Rubric
+
+    post = Post.objects.create(
+        session=session,
+        author=journalist(),
+        title=f"Kilomètre {number} : l'échappée prend le large",
+        rubric=Rubric.named("course"),
+    )
+    blocks = [
+        Block(post=post, position=0, kind="paragraph", text=PARAGRAPHS[0]),
+        Block(post=post, position=1, kind="quote", text=QUOTE, attribution="la directrice"),
+        Block(post=post, position=2, kind="paragraph", text=PARAGRAPHS[1]),
+    ]
+    for block in blocks:
+        block.save()
+    return post
+
+
+class Publisher:
+    """Publishes one post at a time in `session`, timed from the start of the publish call."""
+
+    def __init__(self, session):
+        self.session = session
+        self.drafts = []
+        self.user = journalist()
+
+    def prepare(self, count: int) -> None:
+        start = len(self.drafts)
+        self.drafts += [draft(self.session, start + n + 1) for n in range(count)]
+
+    def publish(self) -> tuple[int, float, float]:
+        """(seq of the event readers get, monotonic start of the publish, its seconds)."""
+        from liveblog.models import Event
+
+        if not self.drafts:
+            self.prepare(1)
+        post = self.drafts.pop(0)
+        started = time.monotonic()
+        post.publish(by=self.user)
+        seconds = time.monotonic() - started
+        seq = Event.objects.filter(post=post).order_by("-seq").values_list("seq", flat=True)[0]
+        return seq, started, seconds
+
+    def last_seq(self) -> int:
+        self.session.refresh_from_db(fields=["last_seq"])
+        return self.session.last_seq
+
+    def frame(self, seq: int) -> str:
+        from liveblog.delivery import encode_frame
+        from liveblog.models import Event
+
+        return encode_frame(Event.objects.get(session=self.session, seq=seq))
+
+
+def session_with_posts(slug: str, count: int):
+    """A live session holding `count` published posts, loaded with the ORM in bulk
+    (kept between runs when it already has them: loading 10,000 takes a while)."""
+    from django.utils import timezone
+
+    from liveblog.models import Block, LiveSession, Post, Rubric
+
+    session = LiveSession.objects.filter(slug=slug).first()
+    if session and session.posts.published().count() == count:
+        return session
+    session = fresh_session(slug, headline=f"Soirée électorale : {count} publications")
+    rubric, author = Rubric.named("résultats"), journalist()
+    start = timezone.now() - timedelta(hours=12)
+    for offset in range(0, count, 1000):
+        posts = Post.objects.bulk_create(
+            Post(
+                session=session,
+                author=author,
+                rubric=rubric,
+                title=f"Bureau n° {n + 1} : participation en hausse",
+                status=Post.Status.PUBLISHED,
+                published_at=start + timedelta(seconds=4 * n),
+            )
+            for n in range(offset, min(offset + 1000, count))
+        )
+        Block.objects.bulk_create(
+            Block(post=post, position=position, kind="paragraph", text=text)
+            for post in posts
+            for position, text in enumerate(PARAGRAPHS)
+        )
+    return session

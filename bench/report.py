@@ -1,0 +1,394 @@
+"""BENCHMARKS.md and its plots, from a run's results.json.
+
+    python -m bench.report bench/results      # write the report again from saved results
+
+The goals of issue 5 are checked here from the figures (`goals`), and a run fails when the
+app lost or repeated a delivery (`failures`). Hand-written reading of the figures lives in
+bench/notes.md and is included as it is.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+APP_KINDS = ("uvicorn", "daphne")
+
+
+def failures(results: dict) -> list[str]:
+    found = []
+    for run in results.get("fanout", []):
+        if run["kind"] not in APP_KINDS:
+            continue
+        for step in run["steps"]:
+            if not step["complete"]:
+                d = step["deliveries"]
+                found.append(
+                    f"{run['server']} at {step['readers']} readers: {d['delivered']} of "
+                    f"{step['readers'] * step['posts']} deliveries, {d['repeats']} repeated"
+                )
+    storm = results.get("storm")
+    if storm and not storm.get("complete"):
+        total = storm.get("total", {})
+        found.append(f"reconnect storm: {total.get('delivered')} of {total.get('expected')}")
+    return found
+
+
+def step_at(run: dict, readers: int) -> dict | None:
+    return next((s for s in run["steps"] if s["readers"] == readers), None)
+
+
+def by_server(results: dict) -> dict[str, dict]:
+    return {run["server"]: run for run in results.get("fanout", [])}
+
+
+def idle_per_thousand(run: dict) -> tuple[float, float] | None:
+    """(MiB, CPU %) per 1,000 idle readers at the largest step, above the empty server."""
+    if not run["steps"] or "idle_empty" not in run:
+        return None
+    step = run["steps"][-1]
+    per = 1000 / step["readers"]
+    memory = (step["idle"]["rss"] - run["idle_empty"]["rss"]) * per / 2**20
+    cpu = (step["idle"]["cpu_percent"] - run["idle_empty"]["cpu_percent"]) * per
+    return memory, cpu
+
+
+def goals(results: dict) -> list[tuple[str, str, bool | None]]:
+    """(goal, figures, met?) for each goal of issue 5; None when the run lacks the figures."""
+    runs = by_server(results)
+    top = max((s["readers"] for r in runs.values() for s in r["steps"]), default=0)
+    rows = []
+    app = [r for r in runs.values() if r["kind"] in APP_KINDS]
+    held = [r["server"] for r in app if (s := step_at(r, top)) and s["complete"]]
+    rows.append(
+        (
+            f"{top:,} concurrent readers, every post delivered to every reader",
+            f"complete on {', '.join(held) or 'none'} of {', '.join(r['server'] for r in app)}",
+            bool(held) and len(held) == len(app),
+        )
+    )
+    ceiling, naive = runs.get("ceiling x1"), runs.get("naive x1")
+    best = min(
+        (r for r in app if step_at(r, top)),
+        key=lambda r: step_at(r, top)["latency_ms"].get("p99", float("inf")),
+        default=None,
+    )
+    if best and ceiling and step_at(ceiling, top):
+        p99 = step_at(best, top)["latency_ms"]["p99"]
+        roof = step_at(ceiling, top)["latency_ms"]["p99"]
+        rows.append(
+            (
+                f"fan-out p99 at {top:,} at most 1.5 times the websockets ceiling",
+                f"{best['server']} {p99:.0f} ms vs ceiling {roof:.0f} ms ({p99 / roof:.2f} times)",
+                p99 <= 1.5 * roof,
+            )
+        )
+    if best and naive and step_at(naive, top):
+        p99 = step_at(best, top)["latency_ms"]["p99"]
+        slow = step_at(naive, top)
+        slow_p99 = slow["latency_ms"].get("p99", float("inf"))
+        lost = slow["deliveries"]["missing"]
+        rows.append(
+            (
+                f"fan-out p99 at {top:,} at least 5 times faster than the naive Channels pattern",
+                f"{best['server']} {p99:.0f} ms vs naive {slow_p99:.0f} ms "
+                f"({slow_p99 / p99:.1f} times)"
+                + (f"; naive lost {lost} deliveries" if lost else ""),
+                slow_p99 >= 5 * p99,
+            )
+        )
+    page = results.get("page")
+    if page and len(page["pages"]) == 2:
+        (few, small), (many, large) = sorted(page["pages"].items(), key=lambda kv: int(kv[0]))
+        ratio = large["rps"] / small["rps"]
+        rows.append(
+            (
+                "reader page throughput with 10,000 posts within 20% of 20 posts",
+                f"{few} posts {small['rps']:.0f} req/s, {many} posts {large['rps']:.0f} req/s "
+                f"({ratio:.0%})",
+                ratio >= 0.8,
+            )
+        )
+    mine = [(r["server"], idle_per_thousand(r)) for r in app if idle_per_thousand(r)]
+    theirs = idle_per_thousand(naive) if naive else None
+    if mine and theirs:
+        worst = max(mine, key=lambda pair: pair[1][0])
+        rows.append(
+            (
+                "memory per 1,000 idle readers lower than the naive pattern's",
+                f"{worst[0]} {worst[1][0]:.1f} MiB (highest of the app) vs naive {theirs[0]:.1f} MiB",
+                worst[1][0] < theirs[0],
+            )
+        )
+    return rows
+
+
+def mib(value: float) -> str:
+    return f"{value / 2**20:.0f}"
+
+
+def ms(stats: dict, key: str) -> str:
+    value = stats.get(key)
+    return "-" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def write(out: Path, results: dict, plots: bool = True, root: Path | None = None) -> Path:
+    root = root or out
+    images = draw(out, results) if plots else {}
+    page = render(results, images, out, root)
+    target = root / "BENCHMARKS.md"
+    target.write_text(page)
+    return target
+
+
+def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str:
+    command = results["command"]
+    params = results["parameters"]
+    m = results["machine"]
+    lines = [
+        "# Benchmarks: fan-out to ten thousand readers",
+        "",
+        f"Every figure below comes from **`{command}`** (mode `{results['mode']}`), run "
+        f"{results['started']} on this machine: {m['cpus']} cores, {m['memory_gb']} GiB, "
+        f"Python {m['python']}, load average before the run {m['load_before'][0]:.2f}. "
+        "Server, PostgreSQL, Redis and the load client share the two cores. "
+        f"The raw figures are in `{rel(out / 'results.json', root)}`; "
+        f"`python -m bench.report {rel(out, root)}` writes this page again from them.",
+        "",
+        "Configuration of every server: `DJANGO_DEBUG=0`, generated `SECRET_KEY`, "
+        "`ALLOWED_HOSTS=127.0.0.1`, PostgreSQL database `bench`, Redis DB 5 for the channel "
+        "layer (channels-redis, capacity 1000) and the cache. uvicorn runs "
+        "`--loop uvloop --http httptools --lifespan off --ws-per-message-deflate false`; "
+        "daphne runs with its defaults (two processes share one listening socket, `--fd`). "
+        f"The load client is {params['client_processes']} processes (asyncio, uvloop, "
+        "`websockets`), readers split evenly; a publish is timed from the start of "
+        "`post.publish()` in the bench process (see bench/publishing.py) and a reader's latency "
+        "runs from that start to the frame's arrival.",
+        "",
+    ]
+    if NOTES.exists():
+        lines += [NOTES.read_text().strip(), ""]
+    lines += ["## Goals of issue 5", "", "| goal | figures | met |", "|---|---|---|"]
+    for goal, figures, met in goals(results):
+        lines.append(f"| {goal} | {figures} | {'yes' if met else 'no'} |")
+    lines += [""]
+    lines += fan_out_section(results, images, root)
+    lines += idle_section(results, images, root)
+    lines += page_section(results, images, root)
+    lines += publish_section(results)
+    lines += storm_section(results)
+    return "\n".join(lines) + "\n"
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def fan_out_section(results: dict, images: dict, root: Path) -> list[str]:
+    p = results["parameters"]
+    lines = [
+        "## 1. Fan-out: publish-to-receive latency",
+        "",
+        f"`{results['command']}`: readers connected in steps of {', '.join(f'{n:,}' for n in p['levels'])}; "
+        f"at each step, {', '.join(map(str, p['posts']))} posts, one every {p['interval']:g} s. "
+        "Latency per reader and post, in milliseconds. Deliveries: every reader must apply "
+        "every post exactly once (R times P); a repeated frame counts against it.",
+        "",
+    ]
+    if "fanout" in images:
+        lines += [f"![Fan-out latency]({rel(images['fanout'], root)})", ""]
+    lines += [
+        "| server | readers | connect s | p50 | p95 | p99 | max | delivered | repeats | complete |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in results["fanout"]:
+        for step in run["steps"]:
+            lat, d = step["latency_ms"], step["deliveries"]
+            lines.append(
+                f"| {run['server']} | {step['readers']:,} | {step['connect']['seconds']:.1f} | "
+                f"{ms(lat, 'p50')} | {ms(lat, 'p95')} | {ms(lat, 'p99')} | {ms(lat, 'max')} | "
+                f"{d['delivered']:,} / {step['readers'] * step['posts']:,} | {d['repeats']} | "
+                f"{'yes' if step['complete'] else '**no**'} |"
+            )
+    return [*lines, ""]
+
+
+def idle_section(results: dict, images: dict, root: Path) -> list[str]:
+    lines = [
+        "## 2. Idle readers: memory and CPU",
+        "",
+        f"`{results['command']}`: resident memory (RSS, every process of the server) and CPU "
+        f"over {results['parameters']['idle_seconds']:g} s with the readers connected and "
+        "nothing published, above the same server with no reader.",
+        "",
+    ]
+    if "idle" in images:
+        lines += [f"![Memory per 1,000 idle readers]({rel(images['idle'], root)})", ""]
+    lines += [
+        "| server | RSS empty MiB | readers | RSS MiB | MiB per 1,000 | CPU % per 1,000 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for run in results["fanout"]:
+        per = idle_per_thousand(run)
+        if not per:
+            continue
+        step = run["steps"][-1]
+        lines.append(
+            f"| {run['server']} | {mib(run['idle_empty']['rss'])} | {step['readers']:,} | "
+            f"{mib(step['idle']['rss'])} | {per[0]:.1f} | {per[1]:.2f} |"
+        )
+    return [*lines, ""]
+
+
+def page_section(results: dict, images: dict, root: Path) -> list[str]:
+    page = results.get("page")
+    if not page:
+        return []
+    lines = [
+        "## 3. Reader page and the polling baseline",
+        "",
+        f"`{results['command']}`: {page['server']}, {page['concurrency']} keep-alive-less "
+        f"HTTP clients for {results['parameters']['http_seconds']:g} s each, against the "
+        "live page of a session with few and with many posts (posts loaded with the ORM).",
+        "",
+        "| URL | req/s | p50 ms | p99 ms | server CPU ms/request | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for _key, run in [*page["pages"].items(), ("poll", page["poll"])]:
+        lat = run["latency_ms"]
+        lines.append(
+            f"| `{run['url']}` | {run['rps']:.0f} | {ms(lat, 'p50')} | {ms(lat, 'p99')} | "
+            f"{run['server_cpu_ms_per_request']:.2f} | {run['errors']} |"
+        )
+    poll = page["poll"]
+    per_request = poll["server_cpu_ms_per_request"] / 1000
+    lines += [
+        "",
+        "**Polling baseline, 10,000 readers polling every 10 s** (computed from the measured "
+        f"cost of an up-to-date reader's catch-up request above, {poll['server_cpu_ms_per_request']:.2f} "
+        "ms of server CPU): 1,000 requests/s at the origin without a CDN, "
+        f"{1000 * per_request:.2f} cores busy; a post is seen after half an interval on average: "
+        "latency p50 ≈ 5 s, p95 ≈ 9.5 s, p99 ≈ 9.9 s, max ≈ 10 s, plus the request "
+        f"({ms(poll['latency_ms'], 'p99')} ms p99). A CDN in front absorbs requests, not latency.",
+        "",
+    ]
+    if "page" in images:
+        lines += [f"![Reader page]({rel(images['page'], root)})", ""]
+    return lines
+
+
+def publish_section(results: dict) -> list[str]:
+    lines = [
+        "## 4. Publish path",
+        "",
+        f"`{results['command']}`: time of `post.publish()` (transaction, event rendered once, "
+        "fan-out after commit) with no reader, and while the most readers are connected.",
+        "",
+        "| server | readers | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for run in results["fanout"]:
+        if run["kind"] not in APP_KINDS and run["kind"] != "naive":
+            continue
+        if "publish_no_readers" in run:
+            s = run["publish_no_readers"]
+            lines.append(
+                f"| {run['server']} | 0 | {ms(s, 'p50')} | {ms(s, 'p95')} | {ms(s, 'max')} |"
+            )
+        if run["steps"]:
+            step = run["steps"][-1]
+            s = step["publish_ms"]
+            lines.append(
+                f"| {run['server']} | {step['readers']:,} | {ms(s, 'p50')} | {ms(s, 'p95')} | "
+                f"{ms(s, 'max')} |"
+            )
+    return [*lines, ""]
+
+
+def storm_section(results: dict) -> list[str]:
+    storm = results.get("storm")
+    if not storm:
+        return []
+    total = storm["total"]
+    return [
+        "## 5. Reconnect storm",
+        "",
+        f"`{results['command']}`: {storm['readers']:,} readers on {storm['server']}; the server "
+        "is killed (every process, no close frame), 5 posts are published while it is down, "
+        "it is started again. Readers reconnect with full-jitter back-off (0.25 s doubling to "
+        "4 s) and resume with `?after=<last seq>`.",
+        "",
+        "| down s | listening after s | all current after restart s | reconnects | delivered | repeats | complete |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+        f"| {storm['down_seconds']:.1f} | {storm['listening_after_s']:.1f} | "
+        f"{storm['current_after_restart_s']:.1f} | {total['reconnects']:,} | "
+        f"{total['delivered']:,} / {total['expected']:,} | {total['repeats']} | "
+        f"{'yes' if storm['complete'] else '**no**'} |",
+        "",
+    ]
+
+
+def draw(out: Path, results: dict) -> dict[str, Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    images = {}
+    runs = results["fanout"]
+    if runs:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        for run in runs:
+            xs = [s["readers"] for s in run["steps"] if s["latency_ms"].get("p99") is not None]
+            ys = [
+                s["latency_ms"]["p99"]
+                for s in run["steps"]
+                if s["latency_ms"].get("p99") is not None
+            ]
+            ax.plot(xs, ys, marker="o", label=run["server"])
+        ax.set_xlabel("readers connected")
+        ax.set_ylabel("publish-to-receive p99 (ms, log)")
+        ax.set_yscale("log")
+        ax.set_title(f"Fan-out latency p99 ({results['command']})")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        images["fanout"] = save(fig, out / "fanout-p99.png")
+
+        per = [(r["server"], idle_per_thousand(r)) for r in runs if idle_per_thousand(r)]
+        if per:
+            fig, ax = plt.subplots(figsize=(8, 4))
+            ax.bar([name for name, _ in per], [value[0] for _, value in per], color="#3366aa")
+            ax.set_ylabel("MiB per 1,000 idle readers")
+            ax.set_title(f"Server memory per 1,000 idle readers ({results['command']})")
+            images["idle"] = save(fig, out / "idle-memory.png")
+
+    page = results.get("page")
+    if page:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        labels = [f"{n} posts" for n in page["pages"]] + ["catch-up poll"]
+        values = [run["rps"] for run in page["pages"].values()] + [page["poll"]["rps"]]
+        ax.bar(labels, values, color=["#3366aa", "#6699cc", "#999999"])
+        ax.set_ylabel("requests per second")
+        ax.set_title(f"Reader page throughput, {page['server']} ({results['command']})")
+        images["page"] = save(fig, out / "reader-page.png")
+    return images
+
+
+def save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return path
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results")
+    saved = json.loads((folder / "results.json").read_text())
+    full = saved["mode"] == "full"
+    root = Path(__file__).resolve().parent.parent if full else folder
+    print(write(folder, saved, plots=True, root=root))

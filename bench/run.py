@@ -1,0 +1,176 @@
+"""`make bench` / `make bench-quick`: measure the app and its peers, then write the report.
+
+    python -m bench.run --mode full     # the figures of BENCHMARKS.md (about 20 minutes)
+    python -m bench.run --mode quick    # small N, under two minutes: does the harness work?
+    python -m bench.run --mode tiny --out DIR --no-plots   # what the test suite runs
+
+Needs PostgreSQL (database `bench`, created if missing) and Redis (DB 5, flushed at the
+start) on 127.0.0.1. Results go to `<out>/results.json` as each scenario ends, so a
+report can be written again from them: `python -m bench.report <out>`.
+Exits non-zero when the app failed to deliver every post to every reader exactly once.
+"""
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import scenarios
+from bench.scenarios import Mode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODES = {
+    "full": Mode(
+        name="full",
+        levels=(1000, 5000, 10000),
+        posts=(20, 20, 60),
+        interval=1.0,
+        configs=(
+            ("uvicorn", 1),
+            ("uvicorn", 2),
+            ("daphne", 1),
+            ("daphne", 2),
+            ("naive", 1),
+            ("ceiling", 1),
+        ),
+        idle_seconds=5,
+        page_posts=(20, 10000),
+        http_seconds=15,
+        http_concurrency=16,
+        storm_readers=5000,
+        client_processes=2,
+    ),
+    "quick": Mode(
+        name="quick",
+        levels=(100, 500),
+        posts=(2, 3),
+        interval=1.0,
+        configs=(("uvicorn", 1), ("uvicorn", 2), ("daphne", 1), ("naive", 1), ("ceiling", 1)),
+        idle_seconds=1,
+        page_posts=(20, 10000),
+        http_seconds=3,
+        http_concurrency=8,
+        storm_readers=500,
+        client_processes=2,
+        delivery_wait=15,
+        settle=0.5,
+        lone_publishes=5,
+    ),
+    "tiny": Mode(
+        name="tiny",
+        levels=(5, 20),
+        posts=(2, 3),
+        interval=0.3,
+        configs=(("uvicorn", 1), ("naive", 1), ("ceiling", 1)),
+        idle_seconds=0.5,
+        page_posts=(20, 200),
+        http_seconds=1,
+        http_concurrency=2,
+        storm_readers=20,
+        client_processes=1,
+        delivery_wait=10,
+        settle=0.2,
+        lone_publishes=3,
+    ),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--mode", choices=MODES, default="quick")
+    parser.add_argument("--out", type=Path, help="where results.json, the report and plots go")
+    parser.add_argument("--no-plots", action="store_true", help="skip matplotlib")
+    parser.add_argument("--only", nargs="*", help="scenarios to run (fanout, page, storm)")
+    args = parser.parse_args()
+    mode = MODES[args.mode]
+    out = args.out or (
+        ROOT / ("bench/results" if mode.name == "full" else f"bench-results/{mode.name}")
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.only or ("fanout", "page", "storm"))
+
+    from bench import publishing
+
+    publishing.setup_django()
+    publishing.prepare_database()
+    publishing.flush_redis()
+
+    results = {
+        "mode": mode.name,
+        "command": command_of(mode, args),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "parameters": mode.__dict__,
+        "fanout": [],
+    }
+    save(out, results)
+    frame = reference_frame(publishing)
+    began = time.monotonic()
+    if "fanout" in wanted:
+        print(
+            f"fan-out ({mode.name}): {', '.join(f'{k} x{w}' for k, w in mode.configs)}", flush=True
+        )
+        for kind, workers in mode.configs:
+            results["fanout"].append(scenarios.fan_out(mode, kind, workers, frame))
+            save(out, results)
+    if "page" in wanted:
+        print("reader page and polling", flush=True)
+        sessions = {n: publishing.session_with_posts(f"bench-page-{n}", n) for n in mode.page_posts}
+        results["page"] = scenarios.reader_page(mode, sessions)
+        save(out, results)
+    if "storm" in wanted:
+        print("reconnect storm", flush=True)
+        results["storm"] = scenarios.reconnect_storm(mode)
+        save(out, results)
+    results["seconds"] = time.monotonic() - began
+    save(out, results)
+
+    from bench import report
+
+    report.write(out, results, plots=not args.no_plots, root=ROOT if mode.name == "full" else out)
+    failures = report.failures(results)
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    print(f"done in {results['seconds']:.0f}s; results in {out}", flush=True)
+    return 1 if failures else 0
+
+
+def reference_frame(publishing) -> str:
+    """The frame of one real post, which the ceiling broadcasts (same payload for every peer)."""
+    session = publishing.fresh_session("bench-frame")
+    publisher = publishing.Publisher(session)
+    seq, _started, _seconds = publisher.publish()
+    return publisher.frame(seq)
+
+
+def command_of(mode, args) -> str:
+    make = {"full": "make bench", "quick": "make bench-quick"}.get(mode.name)
+    return make or f"python -m bench.run --mode {mode.name}"
+
+
+def machine() -> dict:
+    import os
+
+    import psutil
+
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def save(out: Path, results: dict) -> None:
+    (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

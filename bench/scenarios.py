@@ -1,0 +1,274 @@
+"""The five scenarios of issue 5 and the polling baseline. Each returns plain data (JSON),
+which bench.report turns into BENCHMARKS.md and plots.
+
+Every loop here is bounded in count and in time; every reader is on 127.0.0.1.
+"""
+
+import json
+import statistics
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from bench.load import Crowd
+from bench.publishing import Publisher, fresh_session
+from bench.servers import Server
+
+APP_KINDS = ("uvicorn", "daphne")
+
+
+@dataclass
+class Mode:
+    name: str
+    levels: tuple[int, ...]  # readers connected, in steps
+    posts: tuple[int, ...]  # posts published at each step
+    interval: float  # seconds between posts
+    configs: tuple[tuple[str, int], ...]  # (server kind, processes)
+    idle_seconds: float
+    page_posts: tuple[int, int]
+    http_seconds: float
+    http_concurrency: int
+    storm_readers: int
+    client_processes: int
+    delivery_wait: float = 30.0
+    settle: float = 1.0  # seconds for a server or a crowd to settle before measuring
+    lone_publishes: int = 10  # publishes timed with no reader connected
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0}
+    ordered = sorted(values)
+
+    def at(fraction: float) -> float:
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    return {
+        "count": len(ordered),
+        "p50": at(0.50),
+        "p95": at(0.95),
+        "p99": at(0.99),
+        "max": ordered[-1],
+        "mean": statistics.fmean(ordered),
+    }
+
+
+def get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        return response.status
+
+
+def reader_urls(server: Server, slug: str) -> tuple[str, str | None]:
+    """The reader's socket and catch-up URLs; `{after}` is the seq the reader is at."""
+    socket = f"{server.ws_url}/ws/live/{slug}/?after={{after}}"
+    if server.kind == "ceiling":
+        return socket, None
+    return socket, f"{server.url}/live/{slug}/events?after={{after}}"
+
+
+def replays_on_connect(server: Server) -> bool:
+    """The app's socket sends what a reader missed after its `?after=`; the peers do not,
+    so their readers fetch the catch-up URL after reconnecting."""
+    return server.kind in APP_KINDS
+
+
+class CeilingPublisher:
+    """Sends the app's own frame for a real event to the bare server, which broadcasts it."""
+
+    def __init__(self, server: Server, frame: str):
+        from websockets.sync.client import connect
+
+        self.socket = connect(f"{server.ws_url}/publish", compression=None)
+        self.frame = json.loads(frame)
+        self.seq = 0
+
+    def prepare(self, count: int) -> None:
+        """Nothing to write beforehand: the frame is ready."""
+
+    def last_seq(self) -> int:
+        return self.seq
+
+    def publish(self) -> tuple[int, float, float]:
+        self.seq += 1
+        frame = json.dumps({**self.frame, "seq": self.seq}, ensure_ascii=False)
+        started = time.monotonic()
+        self.socket.send(frame)
+        self.socket.recv(timeout=60)
+        return self.seq, started, time.monotonic() - started
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+def publish_series(publisher, count: int, interval: float) -> tuple[dict[int, float], list[float]]:
+    """`count` posts, one every `interval` seconds; (seq → start, publish seconds)."""
+    published, seconds = {}, []
+    began = time.monotonic()
+    for index in range(count):
+        pause = began + index * interval - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        seq, started, took = publisher.publish()
+        published[seq] = started
+        seconds.append(took)
+    return published, seconds
+
+
+def measure_idle(server: Server, seconds: float) -> dict:
+    cpu = server.cpu_seconds()
+    time.sleep(seconds)
+    return {
+        "rss": server.rss(),
+        "cpu_percent": (server.cpu_seconds() - cpu) / seconds * 100,
+    }
+
+
+def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
+    """Scenarios 1, 2 and 4 on one configuration: readers in steps, idle, then posts."""
+    server = Server(kind, workers)
+    slug = f"bench-{kind}-{workers}"
+    session = fresh_session(slug)
+    crowd = Crowd(mode.client_processes)
+    result = {"server": server.name, "kind": kind, "workers": workers, "steps": []}
+    try:
+        server.start()
+        time.sleep(mode.settle)
+        if kind == "ceiling":
+            publisher = CeilingPublisher(server, frame)
+        else:
+            get(f"{server.url}{session.get_absolute_url()}")
+            publisher = Publisher(session)
+            publisher.prepare(sum(mode.posts) + 10)
+        result["idle_empty"] = measure_idle(server, mode.idle_seconds)
+        if kind in APP_KINDS:
+            # Scenario 4, no reader connected: the publish alone.
+            _published, seconds = publish_series(publisher, mode.lone_publishes, 0.2)
+            result["publish_no_readers"] = percentiles([s * 1000 for s in seconds])
+        socket_url, catchup = reader_urls(server, slug)
+        connected = 0
+        for readers, posts in zip(mode.levels, mode.posts, strict=True):
+            opened = crowd.connect(
+                readers - connected,
+                [socket_url],
+                publisher.last_seq(),
+                catchup,
+                replays_on_connect(server),
+            )
+            connected = readers
+            time.sleep(mode.settle)
+            step = {"readers": readers, "connect": opened}
+            step["idle"] = measure_idle(server, mode.idle_seconds)
+            published, seconds = publish_series(publisher, posts, mode.interval)
+            counts = crowd.collect(published, mode.delivery_wait)
+            latencies = counts.pop("latencies_ms")
+            step["publish_ms"] = percentiles([s * 1000 for s in seconds])
+            step["latency_ms"] = percentiles(latencies)
+            step["deliveries"] = counts
+            step["posts"] = posts
+            step["complete"] = (
+                counts["delivered"] == readers * posts
+                and counts["readers"] == readers
+                and counts["repeats"] == 0
+            )
+            result["steps"].append(step)
+            print(
+                f"  {server.name:10} {readers:>6} readers: p99 {step['latency_ms'].get('p99')} ms, "
+                f"{counts['delivered']}/{readers * posts} delivered",
+                flush=True,
+            )
+        if kind == "ceiling":
+            publisher.close()
+    finally:
+        crowd.quit()
+        server.close()
+    return result
+
+
+def reader_page(mode: Mode, sessions: dict[int, object]) -> dict:
+    """Scenario 3 and the polling baseline: page and catch-up requests against uvicorn x1."""
+    server = Server("uvicorn", 1)
+    crowd = Crowd(mode.client_processes)
+    result = {"server": server.name, "concurrency": mode.http_concurrency, "pages": {}}
+    try:
+        server.start()
+        for count, session in sessions.items():
+            url = f"{server.url}{session.get_absolute_url()}"
+            result["pages"][count] = http_load(crowd, server, url, mode)
+        newest = sessions[max(sessions)]
+        poll = f"{server.url}/live/{newest.slug}/events?after={newest.last_seq}"
+        result["poll"] = http_load(crowd, server, poll, mode)
+    finally:
+        crowd.quit()
+        server.close()
+    return result
+
+
+def http_load(crowd: Crowd, server: Server, url: str, mode: Mode) -> dict:
+    get(url)
+    cpu = server.cpu_seconds()
+    answer = crowd.http(url, mode.http_seconds, mode.http_concurrency)
+    cpu = server.cpu_seconds() - cpu
+    latencies = answer.pop("latencies_ms")
+    return {
+        "url": url.split(":", 2)[2].split("/", 1)[1],
+        **answer,
+        "rps": answer["requests"] / answer["seconds"],
+        "latency_ms": percentiles(latencies),
+        "server_cpu_ms_per_request": cpu * 1000 / max(answer["requests"], 1),
+    }
+
+
+def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict:
+    """Scenario 5: readers dropped at once by a server crash; posts go out while it is down;
+    the server comes back; how long until every reader has every post, exactly once."""
+    slug = "bench-storm"
+    session = fresh_session(slug)
+    publisher = Publisher(session)
+    publisher.prepare(12)
+    server = Server(kind, workers)
+    crowd = Crowd(mode.client_processes)
+    readers = mode.storm_readers
+    result = {"server": server.name, "readers": readers}
+    try:
+        server.start()
+        socket_url, catchup = reader_urls(server, slug)
+        result["connect"] = crowd.connect(
+            readers, [socket_url], publisher.last_seq(), catchup, replays_on_connect(server)
+        )
+        before, _seconds = publish_series(publisher, 2, 0.5)
+        result["before"] = without_latencies(crowd.collect(before, mode.delivery_wait))
+        server.kill()
+        killed = time.monotonic()
+        during, _seconds = publish_series(publisher, 5, 0.2)
+        time.sleep(mode.settle)
+        restarted = time.monotonic()
+        server.start()
+        listening = time.monotonic()
+        counts = without_latencies(crowd.collect(during, 120))
+        result["while_down"] = counts
+        result["down_seconds"] = restarted - killed
+        result["listening_after_s"] = listening - restarted
+        result["current_after_restart_s"] = counts["current_at"] - restarted
+        after, _seconds = publish_series(publisher, 3, 0.5)
+        result["after"] = without_latencies(crowd.collect(after, mode.delivery_wait))
+        everything = {**before, **during, **after}
+        total = without_latencies(crowd.collect(everything, 1))
+        result["total"] = total
+        result["complete"] = (
+            total["delivered"] == readers * len(everything) and not total["repeats"]
+        )
+        print(
+            f"  storm: {readers} readers current {result['current_after_restart_s']:.1f}s "
+            f"after restart, {total['delivered']}/{readers * len(everything)} delivered",
+            flush=True,
+        )
+    finally:
+        crowd.quit()
+        server.close()
+    return result
+
+
+def without_latencies(counts: dict) -> dict:
+    counts.pop("latencies_ms", None)
+    return counts
