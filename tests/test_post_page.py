@@ -157,3 +157,12 @@ def test_the_essentials_cost_the_same_queries_however_many_key_posts(client, ses
     for minutes in range(1, 8):
         make_post(session, minutes=minutes, key_event=True)
     assert queries_for_page() == one
+
+
+def test_an_untitled_key_post_is_listed_by_its_time(client, session, make_post):
+    post = make_post(session, title="", minutes=68, key_event=True)
+    listed = essentials(client.get(f"/live/{session.slug}/").content.decode())
+    assert (
+        f'<a href="#post-{post.pk}"><time datetime="2025-10-21T07:38:00+00:00">7H38</time> Essentiel</a>'
+        in listed
+    )
