@@ -15,6 +15,21 @@
     publish.click();
   });
 
+  // Autosave: htmx saves 2 s after typing pauses; someone typing without a pause
+  // still gets a save every 10 s, so a crashed tab loses at most that much.
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-composer]");
+    if (form) form.dataset.dirty = "1";
+  });
+  setInterval(function () {
+    if (!window.htmx) return;
+    document.querySelectorAll("form[data-composer][data-dirty]").forEach(function (form) {
+      delete form.dataset.dirty;
+      var saver = form.querySelector("[data-autosave]");
+      if (saver) window.htmx.trigger(saver, "autosave");
+    });
+  }, 10000);
+
   // live.js announces every event of the session; the desk answers by fetching its
   // timeline again (once per burst), so colleagues' posts appear without a reload.
   var refreshTimer = null;

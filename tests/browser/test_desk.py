@@ -54,7 +54,7 @@ def test_journalist_logs_in_writes_a_post_with_photo_quote_and_link_and_publishe
     page.get_by_role("button", name="Photo", exact=True).click()
     photo = block(page, 2, "Photo")
     photo.get_by_label("Photo", exact=True).set_input_files(photo_file)
-    photo.get_by_label("Légende").fill("Le trio de tête sur le pont suspendu.")
+    photo.get_by_label("Légende", exact=True).fill("Le trio de tête sur le pont suspendu.")
     photo.get_by_label("Texte alternatif").fill("Trois coureurs sur un pont suspendu.")
     photo.get_by_label("Crédit photo").fill("Clairvue Photo/Léa Moreau")
     page.get_by_role("button", name="Citation").click()
@@ -163,5 +163,27 @@ def test_a_draft_typed_in_one_browser_is_back_in_another(server, browser, people
     expect(block(second, 1, "Paragraphe").get_by_label("Texte")).to_have_value(
         "Tapé sur le premier poste."
     )
+    for context in contexts:
+        context.close()
+
+
+def test_a_colleagues_post_appears_on_my_desk_without_reloading(server, browser, people, session):
+    contexts = [browser.new_context(locale="fr-FR") for _ in range(2)]
+    mine, theirs = (context.new_page() for context in contexts)
+    log_in(mine, server, "jeanne", PASSWORD)
+    mine.goto(f"{server.url}/editor/{session.slug}/")
+    expect(mine.get_by_text("Pas encore de publication")).to_be_visible()
+
+    log_in(theirs, server, "hugo", people["hugo"])
+    theirs.goto(f"{server.url}/editor/{session.slug}/")
+    theirs.get_by_label("Titre", exact=True).fill("Publié par le chef d\u2019édition")
+    block(theirs, 1, "Paragraphe").get_by_label("Texte").fill("Depuis l\u2019autre poste.")
+    theirs.get_by_role("button", name="Publier maintenant").click()
+
+    timeline = mine.locator("#timeline")
+    expect(
+        timeline.get_by_role("article", name="Publié par le chef d\u2019édition")
+    ).to_be_visible()
+    expect(mine.get_by_text("Aussi sur ce desk : Hugo Lefèvre")).to_be_visible(timeout=20_000)
     for context in contexts:
         context.close()
