@@ -85,10 +85,16 @@ def test_journalist_logs_in_writes_a_post_with_photo_quote_and_link_and_publishe
     expect(page.get_by_role("article", name="La tête de course au pont")).to_be_visible()
 
 
-def test_ctrl_enter_publishes_from_the_composer(server, page, people, session):
+def test_ctrl_enter_publishes_and_an_empty_post_is_refused_keeping_the_title(
+    server, page, people, session
+):
     log_in(page, server, "jeanne", PASSWORD)
     page.goto(f"{server.url}/editor/{session.slug}/")
     page.get_by_label("Titre", exact=True).fill("Publié au clavier")
+    text = block(page, 1, "Paragraphe").get_by_label("Texte")
+    text.press("Control+Enter")
+    expect(page.get_by_text("Écrivez au moins un bloc")).to_be_visible()
+    expect(page.get_by_label("Titre", exact=True)).to_have_value("Publié au clavier")
     text = block(page, 1, "Paragraphe").get_by_label("Texte")
     text.fill("Sans souris.")
     text.press("Control+Enter")
