@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape, linebreaks
 
 from liveblog import structured_data
 from liveblog.models import LiveSession, Post
@@ -17,6 +16,8 @@ FEED_POSTS = 50
 
 class SessionRssFeed(Feed):
     feed_type = Rss201rev2Feed
+    # The post as HTML, photos with absolute addresses: feed readers show it whole.
+    description_template = "liveblog/feed_item.html"
     url_name = "live:feed-rss"
 
     def __call__(self, request, slug: str):
@@ -49,8 +50,8 @@ class SessionRssFeed(Feed):
     def item_title(self, post: Post) -> str:
         return structured_data.post_headline(post)
 
-    def item_description(self, post: Post) -> str:
-        return linebreaks(escape(structured_data.post_text(post)))
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "site_url": settings.SITE_URL}
 
     def item_link(self, post: Post) -> str:
         return structured_data.post_page_url(post)

@@ -1,5 +1,6 @@
 """Atom and RSS feeds per live, the sitemap and robots.txt, as feed readers and crawlers see them."""
 
+import html
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -54,7 +55,7 @@ def test_feed_lists_published_posts_newest_first(
     newest, oldest = feed.entries
     assert newest.link == f"{SITE}/live/marathon/posts/{last.pk}/"
     assert newest.id == f"{SITE}/live/marathon/posts/{last.pk}/"
-    assert "La foule applaudit &amp; chante." in newest.summary
+    assert "<p>La foule <em>applaudit</em> &amp; chante.</p>" in newest.summary
     assert newest.published_parsed[:5] == (2025, 10, 21, 7, 38)
     assert [tag.term for tag in newest.tags] == ["ambiance"]
     assert oldest.link == f"{SITE}/live/marathon/posts/{first.pk}/"
@@ -145,3 +146,37 @@ def test_robots_txt_points_crawlers_to_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert f"Sitemap: {SITE}/sitemap.xml" in text
     assert "Disallow: /editor/" in text
+
+
+def test_feed_entries_carry_the_whole_post_with_its_photo(client, session, make_post, make_photo):
+    photo = make_photo(caption="La ligne d'arrivée.", alt_text="Une coureuse bras levés.")
+    make_post(
+        session,
+        title="Victoire",
+        blocks=[
+            ("paragraph", {"text": "<p>Amina Diallo gagne.</p>"}),
+            ("photo", {"photo": photo}),
+            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
+            ("embed", {"url": "https://youtu.be/arrivee", "text": ""}),
+            (
+                "link",
+                {
+                    "url": "https://example.org/portrait",
+                    "link_kind": "article",
+                    "link_title": "Son portrait",
+                },
+            ),
+        ],
+    )
+    entry = read_feed(client, session, "atom").entries[0]
+    content = html.unescape(entry.summary)
+    assert "<p>Amina Diallo gagne.</p>" in content
+    assert (
+        f'<img alt="Une coureuse bras levés." height="36" src="{SITE}{photo.image.url}" width="64" />'
+        in content
+    )
+    assert "La ligne d'arrivée. © Clairvue Photo/Léa Moreau" in content
+    assert "Je n'ai rien lâché." in content
+    assert "— Amina Diallo" in content
+    assert '<a href="https://youtu.be/arrivee">Voir la vidéo sur YouTube</a>' in content
+    assert 'Lire <a href="https://example.org/portrait">Son portrait</a>' in content
