@@ -103,7 +103,11 @@ class Audience:
         self._listening = asyncio.create_task(self._listen()) if self.layer else None
 
     def deliver(self, seq: int, frame: str) -> None:
-        self.seq = max(self.seq, seq)
+        # Already handed out (the log check and the layer both brought it): every reader
+        # here then either had it or joined later and read it from the log itself.
+        if seq <= self.seq:
+            return
+        self.seq = seq
         for reader in self.readers:
             reader.offer(seq, frame)
 
