@@ -134,3 +134,14 @@ def test_page_follows_the_live_by_polling_when_websockets_cannot_connect(
     make_post(session, title="Publié sans websocket", minutes=10)
     expect(page.get_by_role("article", name="Publié sans websocket")).to_be_visible(timeout=LIVE)
     expect(page.locator("#post-count")).to_have_text("2 publications")
+
+
+def test_new_posts_arrive_without_animation_for_readers_who_prefer_less_motion(
+    server, page, session, make_post
+):
+    page.emulate_media(reduced_motion="reduce")
+    open_live(page, server, session)
+    make_post(session, title="Arrivée sans animation", minutes=3)
+    post = page.get_by_role("article", name="Arrivée sans animation")
+    expect(post).to_be_visible(timeout=LIVE)
+    assert post.evaluate("element => getComputedStyle(element).animationName") == "none"
