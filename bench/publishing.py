@@ -1,10 +1,11 @@
 """The journalist of the benchmark, and the content it reads: Django in the bench process,
 with the servers' settings (bench.servers.bench_environment).
 
-A publish is timed from the start of the publish call to its return: the draft is written
-beforehand (as a journalist's draft is), then `post.publish()` runs its transaction, renders
-the event once and fans it out after commit, all before returning, as the desk's publish
-view does inside its request.
+The benchmark publishes through the desk over HTTP (`DeskPublisher`), timed from the
+request's start to its response. `Publisher` publishes with the ORM in this process
+(`post.publish()`): it writes the content of the other scenarios' sessions and serves
+where a server cannot take the desk's requests (the reconnect storm publishes while
+the server is down).
 """
 
 import os
@@ -23,6 +24,8 @@ PARAGRAPHS = (
     "gauche. Les secours signalent deux abandons, sans gravité, au kilomètre 9.</p>",
 )
 QUOTE = "On savait que la course se jouerait sur le pont, pas avant."
+# The benchmark's journalist exists only in the `bench` database.
+PASSWORD = "banc-d-essai-2026"
 
 
 def setup_django() -> None:
@@ -59,9 +62,12 @@ def flush_redis() -> None:
 def journalist():
     from django.contrib.auth.models import Group, User
 
-    user, _created = User.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         username="bench-journaliste", defaults={"first_name": "Camille", "last_name": "Banc"}
     )
+    if created or not user.check_password(PASSWORD):
+        user.set_password(PASSWORD)
+        user.save()
     user.groups.add(Group.objects.get_or_create(name="journalists")[0])
     return user
 
@@ -137,6 +143,94 @@ class Publisher:
         from liveblog.models import Event
 
         return encode_frame(Event.objects.get(session=self.session, seq=seq))
+
+
+class DeskPublisher:
+    """Publishes through the desk, as a journalist does: logged in, one POST of the composer
+    with action=publish to /editor/<slug>/posts/new/, timed from the request's start to its
+    response (the view saves, publishes, renders the event once and fans it out in it)."""
+
+    def __init__(self, session, address: tuple[str, int]):
+        self.session = session
+        self.user = journalist()
+        self.address = address
+        self.cookies: dict[str, str] = {}
+        self.number = 0
+        self.log_in()
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        import http.client
+        from urllib.parse import urlencode
+
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        # A connection per request: the phases between publishes outlast keep-alive.
+        connection = http.client.HTTPConnection(*self.address, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return response
+
+    def log_in(self) -> None:
+        self.request("GET", "/editor/login/")
+        answer = self.request(
+            "POST", "/editor/login/", {"username": self.user.username, "password": PASSWORD}
+        )
+        if answer.status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(
+                f"the bench journalist could not log in to the desk ({answer.status})"
+            )
+
+    def prepare(self, count: int) -> None:
+        """Nothing to write beforehand: the journalist types the post into the form."""
+
+    def form(self) -> dict:
+        self.number += 1
+        blocks = [
+            ("paragraph", {"text": PARAGRAPHS[0]}),
+            ("quote", {"text": QUOTE, "attribution": "la directrice"}),
+            ("paragraph", {"text": PARAGRAPHS[1]}),
+        ]
+        form = {
+            "action": "publish",
+            "title": f"Kilomètre {self.number} : l'échappée prend le large",
+            "rubric": "course",
+            "scheduled_for": "",
+            "version": "",
+            "blocks-TOTAL_FORMS": len(blocks),
+            "blocks-INITIAL_FORMS": 0,
+        }
+        for index, (kind, fields) in enumerate(blocks):
+            form[f"blocks-{index}-kind"] = kind
+            form |= {f"blocks-{index}-{name}": value for name, value in fields.items()}
+        return form
+
+    def publish(self) -> tuple[int, float, float]:
+        form = self.form()
+        started = time.monotonic()
+        answer = self.request("POST", f"/editor/{self.session.slug}/posts/new/", form)
+        seconds = time.monotonic() - started
+        if answer.status != 302:
+            raise RuntimeError(f"the desk refused to publish ({answer.status})")
+        return self.last_seq(), started, seconds
+
+    def last_seq(self) -> int:
+        self.session.refresh_from_db(fields=["last_seq"])
+        return self.session.last_seq
+
+    def close(self) -> None:
+        """Nothing held open between requests."""
 
 
 def session_with_posts(slug: str, count: int):

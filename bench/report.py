@@ -161,9 +161,10 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
         "`--loop uvloop --http httptools --lifespan off --ws-per-message-deflate false`; "
         "daphne runs with its defaults (two processes share one listening socket, `--fd`). "
         f"The load client is {params['client_processes']} processes (asyncio, uvloop, "
-        "`websockets`), readers split evenly; a publish is timed from the start of "
-        "`post.publish()` in the bench process (see bench/publishing.py) and a reader's latency "
-        "runs from that start to the frame's arrival.",
+        "`websockets`), readers split evenly. The journalist publishes through the desk over "
+        "HTTP, logged in (`POST /editor/<slug>/posts/new/`, action publish, on the server "
+        "measured); a publish is timed from the request's start, and a reader's latency runs "
+        "from that start to the moment it applies the frame (bench/publishing.py, bench/load.py).",
         "",
     ]
     if NOTES.exists():
@@ -284,8 +285,9 @@ def publish_section(results: dict) -> list[str]:
     lines = [
         "## 4. Publish path",
         "",
-        f"`{results['command']}`: time of `post.publish()` (transaction, event rendered once, "
-        "fan-out after commit) with no reader, and while the most readers are connected.",
+        f"`{results['command']}`: response time of the desk's publish request (form "
+        "validated, post saved and published, event rendered once, fan-out after commit) with "
+        "no reader, and while the most readers are connected.",
         "",
         "| server | readers | p50 ms | p95 ms | max ms |",
         "|---|---:|---:|---:|---:|",

@@ -130,7 +130,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # channels-redis waits on Redis for up to 5 s (BZPOPMIN) and redis-py's socket
+            # timeout is also 5 s: equal, so an idle subscription failed every few seconds
+            # and the next event waited for the resync check. A longer socket timeout.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
 else:
