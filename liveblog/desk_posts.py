@@ -15,7 +15,7 @@ from liveblog.composer import Composer
 from liveblog.desk import composer_for_post, desk_context, post_for, session_for, timeline
 from liveblog.desk_photos import keep_uploaded_photos
 from liveblog.desk_publishing import EditConflict, save_post
-from liveblog.models import Draft, Post, Revision
+from liveblog.models import Draft, Post, Presence, Revision
 from liveblog.revisions import history, restore_revision
 from liveblog.roles import is_editor, require
 
@@ -42,6 +42,7 @@ def edit_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     if request.method != "POST":
+        Presence.heartbeat(request.user, session)
         composer, draft = composer_for_post(request, session, post)
         return render_composer(request, session, composer, post=post, draft=draft)
     return compose(request, session, post=post)

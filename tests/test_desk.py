@@ -361,3 +361,22 @@ def test_an_empty_headline_is_refused_and_the_rest_is_kept(eclient, session):
     assert response.status_code == 422
     assert "Ce champ est obligatoire." in html
     assert "Gardé." in html
+
+
+def test_the_desk_login_locks_an_account_out_after_repeated_failures(client, journalist, settings):
+    for _attempt in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        client.post("/editor/login/", {"username": "jeanne", "password": "wrong"})
+    response = client.post("/editor/login/", {"username": "jeanne", "password": "pw-jeanne-2026"})
+    assert "Trop de tentatives de connexion." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_edit_page_shows_who_else_is_on_the_session(
+    client, assigned, journalist, editor, make_post
+):
+    post = make_post(assigned, author=journalist)
+    client.force_login(editor)
+    client.get(f"/editor/{assigned.slug}/")
+    client.force_login(journalist)
+    html = client.get(f"/editor/{assigned.slug}/posts/{post.pk}/edit/").content.decode()
+    assert "Aussi sur ce desk : Hugo Lefèvre" in html
