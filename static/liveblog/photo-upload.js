@@ -46,7 +46,7 @@
     if (!preview) {
       preview = document.createElement("img");
       preview.className = "photo-preview";
-      preview.alt = "";
+      preview.alt = config().dataset.preview || "";
       preview.width = 160;
       input.closest(".field").insertAdjacentElement("beforebegin", preview);
     }
@@ -125,30 +125,37 @@
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // Drops are handled on the document: a block swapped in by htmx takes them at once.
+  function dropZone(target) {
+    var zone = target.closest && target.closest("form[data-composer] .block-editor");
+    return zone && zone.querySelector("input[type=file]") ? zone : null;
+  }
+
+  document.addEventListener("dragover", function (event) {
+    var zone = dropZone(event.target);
+    if (!zone || !event.dataTransfer || event.dataTransfer.types.indexOf("Files") < 0) return;
+    event.preventDefault();
+    zone.classList.add("is-dragover");
+  });
+
+  document.addEventListener("dragleave", function (event) {
+    var zone = dropZone(event.target);
+    if (zone) zone.classList.remove("is-dragover");
+  });
+
+  document.addEventListener("drop", function (event) {
+    var zone = dropZone(event.target);
+    if (!zone) return;
+    zone.classList.remove("is-dragover");
+    var file = imageIn(event.dataTransfer && event.dataTransfer.files);
+    if (!file) return;
+    event.preventDefault();
+    put(zone.querySelector("input[type=file]"), file);
+  });
+
   function enhance(root) {
     root.querySelectorAll("[data-library-picker][hidden]").forEach(function (picker) {
       picker.hidden = false; // it needs this script; without it the file picker is enough
-    });
-    root.querySelectorAll(PICKERS).forEach(function (input) {
-      if (input.dataset.dropReady) return;
-      input.dataset.dropReady = "1";
-      var zone = blockOf(input);
-      zone.classList.add("drop-zone");
-      zone.addEventListener("dragover", function (event) {
-        if (!event.dataTransfer || event.dataTransfer.types.indexOf("Files") < 0) return;
-        event.preventDefault();
-        zone.classList.add("is-dragover");
-      });
-      zone.addEventListener("dragleave", function () {
-        zone.classList.remove("is-dragover");
-      });
-      zone.addEventListener("drop", function (event) {
-        zone.classList.remove("is-dragover");
-        var file = imageIn(event.dataTransfer && event.dataTransfer.files);
-        if (!file) return;
-        event.preventDefault();
-        put(input, file);
-      });
     });
   }
 
