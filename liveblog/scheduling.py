@@ -7,6 +7,7 @@
 import logging
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +33,15 @@ def publish_due_posts(now: datetime | None = None) -> list[Post]:
             )
             if post is None:
                 continue
-            post.publish(by=post.author, at=post.published_at)
+            try:
+                post.publish(by=post.author, at=post.published_at)
+            except ValidationError as refused:
+                # A photo lost its alt text or credit since scheduling: back to the author's
+                # drafts rather than out without them (or stuck, holding up the posts after it).
+                post.status = Post.Status.DRAFT
+                post.save(update_fields=["status", "updated_at"])
+                log.warning("scheduled post %s kept as a draft: %s", post.pk, refused.messages)
+                continue
         log.info("scheduled post %s published", post.pk)
         published.append(post)
     return published

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from liveblog.models import Event, LiveSession, Photo, PhotoCredit, Post
+from liveblog.scheduling import publish_due_posts
 from tests.images import camera_exif, encoded, picture, png_header, with_iptc
 
 pytestmark = pytest.mark.django_db
@@ -395,3 +396,18 @@ def test_the_composer_offers_the_library_and_sends_photos_at_once(desk, session)
     assert 'data-max-bytes="26214400"' in html
     assert "Ou choisissez une photo dans la photothèque" in html
     assert "/static/liveblog/photo-upload.js" in html
+
+
+def test_a_scheduled_post_whose_photo_lost_its_credit_goes_back_to_drafts_without_holding_up_others(
+    session, make_post, make_photo
+):
+    photo = make_photo(caption="Le pont")
+    blocked = make_post(
+        session, status="scheduled", minutes=10, blocks=[("photo", {"photo": photo})]
+    )
+    later = make_post(session, title="Après", status="scheduled", minutes=20)
+    Photo.objects.filter(pk=photo.pk).update(credit=None)
+    published = publish_due_posts(now=later.published_at)
+    assert published == [later]
+    blocked.refresh_from_db()
+    assert blocked.status == Post.Status.DRAFT
