@@ -50,6 +50,7 @@ chromium:
 demo: setup
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py make_renditions
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/  (desk: http://$(HOST):$(PORT)/editor/, admin: http://$(HOST):$(PORT)/admin/)"
 	@echo
