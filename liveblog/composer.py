@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from liveblog.embeds import PROVIDERS, describe_embed
 from liveblog.models import Block, Photo, Rubric
 from liveblog.roles import can_create_rubric, is_editor
 from liveblog.sanitize import sanitize_html
@@ -99,6 +100,12 @@ MISSING = {
 PREFILLED = _("Caption and credit were read from the photo: check them, then send again.")
 
 
+NOT_EMBEDDABLE = _(
+    "Embeds take posts and videos from X, YouTube, Bluesky and Instagram: "
+    "for another site, add a related link."
+)
+
+
 class BlockForm(forms.Form):
     kind = forms.ChoiceField(choices=Block.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea({"rows": 4}))
@@ -166,6 +173,13 @@ class BlockForm(forms.Form):
             self.add_error(None, PREFILLED)
         if kind == Block.Kind.LINK:
             data["link_kind"] = data.get("link_kind") or Block.LinkKind.ARTICLE
+        url = data.get("url")
+        if (
+            kind == Block.Kind.EMBED
+            and url
+            and describe_embed(url).provider not in PROVIDERS.values()
+        ):
+            self.add_error("url", NOT_EMBEDDABLE)
         return data
 
 

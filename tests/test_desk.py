@@ -380,3 +380,13 @@ def test_the_edit_page_shows_who_else_is_on_the_session(
     client.force_login(journalist)
     html = client.get(f"/editor/{assigned.slug}/posts/{post.pk}/edit/").content.decode()
     assert "Aussi sur ce desk : Hugo Lefèvre" in html
+
+
+def test_embeds_take_the_known_providers_and_send_other_sites_to_a_related_link(jclient, assigned):
+    data = composer_data(("embed", {"url": "https://example.org/article"}))
+    html = jclient.post(new_post_url(assigned), data).content.decode()
+    assert "pour un autre site, ajoutez un lien associé" in html
+    data = composer_data(("embed", {"url": "https://www.youtube.com/watch?v=abc123"}))
+    assert jclient.post(new_post_url(assigned), data).status_code == 302
+    reader = jclient.get(f"/live/{assigned.slug}/").content.decode()
+    assert "YouTube" in reader
