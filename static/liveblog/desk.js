@@ -44,11 +44,13 @@
 
   // Minimal formatting for paragraphs: wraps the selection in the allowed tags.
   // The server sanitises whatever arrives, so this is only a typing aid.
+  // Labels follow the page's language; the server's catalog does not reach this file.
+  var FRENCH = (document.documentElement.lang || "fr").indexOf("fr") === 0;
   var TOOLS = [
-    { label: "B", title: "strong", before: "<strong>", after: "</strong>" },
-    { label: "I", title: "em", before: "<em>", after: "</em>" },
-    { label: "🔗", title: "a", before: '<a href="https://">', after: "</a>" },
-    { label: "•", title: "ul", before: "<ul>\n<li>", after: "</li>\n</ul>" },
+    { label: "G", name: FRENCH ? "Gras" : "Bold", before: "<strong>", after: "</strong>" },
+    { label: "I", name: FRENCH ? "Italique" : "Italic", before: "<em>", after: "</em>" },
+    { label: FRENCH ? "Lien" : "Link", name: FRENCH ? "Lien" : "Link", before: '<a href="https://">', after: "</a>" },
+    { label: "•", name: FRENCH ? "Liste" : "List", before: "<ul>\n<li>", after: "</li>\n</ul>" },
   ];
 
   function addToolbar(textarea) {
@@ -57,12 +59,13 @@
     var bar = document.createElement("div");
     bar.className = "format-bar";
     bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", FRENCH ? "Mise en forme" : "Formatting");
     TOOLS.forEach(function (tool) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button button--small";
       button.textContent = tool.label;
-      button.setAttribute("aria-label", "<" + tool.title + ">");
+      button.setAttribute("aria-label", tool.name);
       button.addEventListener("click", function () {
         var start = textarea.selectionStart, end = textarea.selectionEnd, text = textarea.value;
         textarea.value = text.slice(0, start) + tool.before + text.slice(start, end) + tool.after + text.slice(end);

@@ -85,7 +85,7 @@ def test_journalist_logs_in_writes_a_post_with_photo_quote_and_link_and_publishe
     expect(page.get_by_role("article", name="La tête de course au pont")).to_be_visible()
 
 
-def test_ctrl_enter_publishes_and_an_empty_post_is_refused_keeping_the_title(
+def test_ctrl_enter_publishes_bold_text_and_an_empty_post_is_refused_keeping_the_title(
     server, page, people, session
 ):
     log_in(page, server, "jeanne", PASSWORD)
@@ -97,10 +97,11 @@ def test_ctrl_enter_publishes_and_an_empty_post_is_refused_keeping_the_title(
     expect(page.get_by_label("Titre", exact=True)).to_have_value("Publié au clavier")
     text = block(page, 1, "Paragraphe").get_by_label("Texte")
     text.fill("Sans souris.")
+    text.select_text()
+    block(page, 1, "Paragraphe").get_by_role("button", name="Gras").click()
     text.press("Control+Enter")
-    expect(
-        page.locator("#timeline").get_by_role("article", name="Publié au clavier")
-    ).to_be_visible()
+    article = page.locator("#timeline").get_by_role("article", name="Publié au clavier")
+    expect(article.locator("strong")).to_have_text("Sans souris.")
 
 
 def test_journalist_edits_a_published_post_and_readers_see_the_correction(
