@@ -4,6 +4,7 @@ import base64
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from liveblog.models import Photo, PhotoCredit
@@ -143,3 +144,46 @@ def test_a_photo_from_the_library_is_used_in_a_new_post(server, desk_page, sessi
     post = publish_and_read(desk_page, server, session)
     expect(post.get_by_text("Le pont suspendu au lever du jour.")).to_be_visible()
     assert Photo.objects.count() == 2, "reused, not copied"
+
+
+def test_a_pasted_photo_goes_to_the_photo_block(server, desk_page, session):
+    block = photo_block(desk_page)
+    expect(block.get_by_label("Photo", exact=True)).to_be_visible()
+    block.get_by_label("Légende", exact=True).click()
+    payload = base64.b64encode(encoded(picture((640, 360)), "PNG")).decode()
+    desk_page.evaluate(
+        """(payload) => {
+            const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "capture.png", { type: "image/png" }));
+            const paste = new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true });
+            document.activeElement.dispatchEvent(paste);
+        }""",
+        payload,
+    )
+    expect(block.get_by_role("status")).to_have_text("Photo reçue.")
+    expect(block.get_by_role("img", name="Aperçu de la photo envoyée")).to_be_visible()
+
+
+def test_a_large_photo_shows_a_progress_bar_while_it_travels(server, desk_page, session, tmp_path):
+    path = tmp_path / "grand.jpg"
+    Image.effect_noise((1600, 1000), 80).convert("RGB").save(path, "JPEG", quality=98)
+    # Remember every bar the page shows, however briefly: a local upload is quick.
+    desk_page.evaluate(
+        """() => {
+            window.progressBars = [];
+            new MutationObserver((changes) => changes.forEach((change) =>
+                change.addedNodes.forEach((node) => {
+                    if (node.matches && node.matches("progress")) {
+                        window.progressBars.push(node.getAttribute("aria-label"));
+                    }
+                })
+            )).observe(document.body, { childList: true, subtree: true });
+        }"""
+    )
+    block = photo_block(desk_page)
+    block.get_by_label("Photo", exact=True).set_input_files(path)
+    expect(block.get_by_role("status")).to_have_text("Photo reçue.")
+    assert desk_page.evaluate("window.progressBars") == ["Envoi de la photo…"]
+    expect(block.get_by_role("progressbar")).to_have_count(0)
+    expect(desk_page.get_by_role("button", name="Publier maintenant")).to_be_enabled()
