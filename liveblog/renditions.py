@@ -2,7 +2,8 @@
 
 They are made from the stored (already stripped) original, after the upload's
 transaction commits, in a background thread: the journalist gets the desk back at
-once and readers get the original until the renditions exist.
+once and readers get the original until the renditions exist, then the posts
+showing it again with their srcset.
 """
 
 import io
@@ -14,7 +15,7 @@ from django.db import close_old_connections, connection, transaction
 from PIL import Image
 
 from liveblog.imaging import colour_profile, encode
-from liveblog.models import Photo, PhotoRendition
+from liveblog.models import Event, LiveSession, Photo, PhotoRendition, Post
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,20 @@ def _rendition(photo, image, width, fmt, pillow_format, quality, profile) -> Pho
     return rendition
 
 
+def announce_renditions(photo: Photo) -> None:
+    """Readers who got a post (or the header) before its photo's renditions existed were sent
+    the original; they get it again, lighter. Edits and times are untouched."""
+    from liveblog.events import record_event
+
+    posts = Post.objects.published().filter(blocks__photo=photo).distinct()
+    for post in posts.select_related("session"):
+        with transaction.atomic():
+            record_event(post.session, Event.Kind.POST_UPDATED, post=post)
+    for session in LiveSession.objects.filter(lead_photo=photo):
+        with transaction.atomic():
+            record_event(session, Event.Kind.SESSION_UPDATED)
+
+
 def make_renditions_after_commit(photo: Photo) -> None:
     """Once the photo's transaction commits, makes its renditions in a background thread."""
     photo_id = photo.pk
@@ -88,6 +103,7 @@ def _make_in_background(photo_id: int) -> None:
         photo = Photo.objects.filter(pk=photo_id).first()
         if photo:
             make_renditions(photo)
+            announce_renditions(photo)
     except Exception:
         # Readers still get the original; the `renditions` command can make them later.
         log.exception("renditions of photo %s not made", photo_id)

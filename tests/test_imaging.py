@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image, features
 
 from liveblog.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
-from liveblog.models import Photo, PhotoCredit, PhotoRendition
-from liveblog.renditions import make_renditions
+from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
+from liveblog.renditions import announce_renditions, make_renditions
 from tests.images import (
     ARTIST,
     GPS_IFD,
@@ -301,3 +301,22 @@ def test_the_make_renditions_command_completes_photos_left_without_them(make_pho
     assert "1 photo(s)" in out.getvalue()
     call_command("make_renditions", stdout=out)
     assert photo.renditions.count() == 6
+
+
+def test_readers_sent_a_post_before_its_renditions_existed_get_it_again_lighter(
+    session, make_post, make_photo
+):
+    photo = make_photo(size=(1400, 700))
+    post = make_post(session, blocks=[("photo", {"photo": photo})])
+    session.update_header(lead_photo=photo)
+    published = Event.objects.get(post=post, kind="post.published")
+    assert "srcset" not in published.html
+    make_renditions(photo)
+    announce_renditions(photo)
+    post_update, header_update = reversed(Event.objects.order_by("-seq")[:2])
+    assert post_update.kind == "post.updated" and post_update.post == post
+    assert 'type="image/webp" srcset="' in post_update.html
+    assert header_update.kind == "session.updated"
+    assert 'type="image/webp" srcset="' in header_update.html
+    post.refresh_from_db()
+    assert post.edited_at is None, "readers are not told the post was edited"
