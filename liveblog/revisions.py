@@ -7,7 +7,7 @@ as JSON so that restoring one is simply saving that content again as a new edit.
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from liveblog.models import Block, Post, Revision, Rubric
+from liveblog.models import Block, Photo, Post, Revision, Rubric
 
 CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
 
@@ -20,11 +20,19 @@ def block_values(block: Block) -> dict:
 def replace_blocks(post: Post, blocks: list[dict]) -> None:
     """The post's blocks become exactly these, in this order. Call inside a transaction."""
     post.blocks.all().delete()
-    for position, values in enumerate(blocks):
+    photo_ids = {
+        value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
+    }
+    existing = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
+    position = 0
+    for values in blocks:
         fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
         photo = values.get("photo")
-        photo_id = photo.pk if hasattr(photo, "pk") else photo
-        Block.objects.create(post=post, position=position, photo_id=photo_id or None, **fields)
+        photo_id = (photo.pk if hasattr(photo, "pk") else photo) or None
+        if fields["kind"] == Block.Kind.PHOTO and photo_id not in existing:
+            continue  # an old revision's photo since removed from the library
+        Block.objects.create(post=post, position=position, photo_id=photo_id, **fields)
+        position += 1
 
 
 def snapshot(post: Post, *, by=None) -> Revision:

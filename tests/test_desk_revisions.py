@@ -81,3 +81,24 @@ def test_restoring_a_revision_is_a_new_edit_readers_see(post, client, editor):
     assert Event.objects.filter(post=post, kind="post.updated").count() == 3
     reader = client.get(f"/live/{post.session.slug}/").content.decode()
     assert "Première correction." in reader and "Mis à jour à" in reader
+
+
+def test_restoring_a_revision_whose_photo_left_the_library_keeps_the_rest(
+    post, client, editor, make_photo
+):
+    photo = make_photo()
+    client.force_login(editor)
+    data = composer_data(
+        paragraph("Avec photo."),
+        ("photo", {"photo": photo.pk, "alt_text": "Le départ.", "credit": "Ana Ruiz"}),
+        title="Avec photo",
+        version=post.version,
+        rubric="course",
+    )
+    client.post(f"/editor/{post.session.slug}/posts/{post.pk}/edit/", data)
+    edit(client, post, "Sans photo.", "Sans photo", post.version + 1)
+    photo.delete()
+    client.post(f"/editor/{post.session.slug}/posts/{post.pk}/revisions/2/restore/")
+    post.refresh_from_db()
+    assert post.title == "Avec photo"
+    assert [block.kind for block in post.blocks.all()] == ["paragraph"]
