@@ -173,7 +173,7 @@ class DeskPublisher:
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            response.read()
+            response.body = response.read()
         finally:
             connection.close()
         for name, value in response.getheaders():
@@ -222,7 +222,9 @@ class DeskPublisher:
         answer = self.request("POST", f"/editor/{self.session.slug}/posts/new/", form)
         seconds = time.monotonic() - started
         if answer.status != 302:
-            raise RuntimeError(f"the desk refused to publish ({answer.status})")
+            raise RuntimeError(
+                f"the desk refused to publish ({answer.status}): {answer.body[:2000]!r}"
+            )
         return self.last_seq(), started, seconds
 
     def last_seq(self) -> int:

@@ -158,8 +158,13 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             time.sleep(mode.settle)
             step = {"readers": readers, "connect": opened}
             step["idle"] = measure_idle(server, mode.idle_seconds)
+            cpu = server.cpu_seconds()
             published, seconds = publish_series(publisher, posts, mode.interval)
             counts = crowd.collect(published, mode.delivery_wait)
+            # Server CPU per frame delivered: the cost of fan-out, whatever the load on the machine.
+            step["cpu_us_per_delivery"] = (
+                (server.cpu_seconds() - cpu) * 1e6 / max(counts["delivered"], 1)
+            )
             latencies = counts.pop("latencies_ms")
             step["publish_ms"] = percentiles([s * 1000 for s in seconds])
             step["latency_ms"] = percentiles(latencies)
@@ -173,7 +178,8 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             result["steps"].append(step)
             print(
                 f"  {server.name:10} {readers:>6} readers: p99 {step['latency_ms'].get('p99')} ms, "
-                f"{counts['delivered']}/{readers * posts} delivered",
+                f"{counts['delivered']}/{readers * posts} delivered, "
+                f"{step['cpu_us_per_delivery']:.0f} µs server CPU per delivery",
                 flush=True,
             )
         publisher.close()

@@ -105,6 +105,7 @@ class Server:
             # Browsers offer permessage-deflate; compressing per reader would undo the
             # pre-encoded frame, so production declines it (frames are ~2 KB of HTML).
             "--ws-per-message-deflate", "false",
+            "--ws", os.environ.get("BENCH_UVICORN_WS", "auto"),
             "--workers", str(self.workers),
         ]  # fmt: skip
         if self.kind == "uvicorn":

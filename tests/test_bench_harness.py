@@ -2,11 +2,13 @@
 figures come from `make bench`, on a quiet machine, not from the test suite).
 
 The tiny run starts real servers (uvicorn, the naive Channels peer, the bare websockets
-ceiling) on PostgreSQL database `bench` and Redis DB 5, connects real readers, publishes
-real posts and kills and restarts a server, in about half a minute.
+ceiling) on PostgreSQL and Redis, connects real readers, publishes real posts and kills
+and restarts a server, in about half a minute. It uses a database and a Redis DB of its
+own (`bench_test`, DB 15), so a `make bench` running meanwhile keeps `bench` and DB 5.
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +26,13 @@ def tiny_run(tmp_path_factory):
     finished = subprocess.run(
         [sys.executable, "-m", "bench.run", "--mode", "tiny", "--out", str(out), "--no-plots"],
         cwd=ROOT,
+        env={
+            **os.environ,
+            "BENCH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/bench_test",
+            "BENCH_REDIS_URL": "redis://127.0.0.1:6379/15",
+            "BENCH_STATIC_ROOT": str(out / "static"),
+            "BENCH_LOGS": str(out / "logs"),
+        },
         capture_output=True,
         text=True,
         timeout=150,
