@@ -11,7 +11,7 @@ from django.utils import timezone
 from liveblog.composer import Composer
 from liveblog.desk_photos import describe_photo
 from liveblog.models import Block, LiveSession, Post, Rubric
-from liveblog.revisions import keep_original, replace_blocks, snapshot
+from liveblog.revisions import original_of, replace_blocks, snapshot
 
 
 class EditConflict(Exception):
@@ -35,8 +35,11 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
                 session=session, author=by, title=fields["title"], rubric=rubric
             )
         else:
-            keep_original(post)
+            # Built before the claim changes the post, saved only if the claim wins.
+            original = original_of(post)
             claim_for_edit(post, composer.expected_version, title=fields["title"], rubric=rubric)
+            if original:
+                original.save()
         for block in blocks:
             if block["kind"] == Block.Kind.PHOTO and block["photo"]:
                 describe_photo(

@@ -35,9 +35,9 @@ def replace_blocks(post: Post, blocks: list[dict]) -> None:
         position += 1
 
 
-def snapshot(post: Post, *, by=None) -> Revision:
-    """Keep the post's current version as a revision."""
-    return Revision.objects.create(
+def snapshot(post: Post, *, by=None, save: bool = True) -> Revision:
+    """Keep the post's current version as a revision (or only build it, with save=False)."""
+    revision = Revision(
         post=post,
         version=post.version,
         author=by,
@@ -45,20 +45,26 @@ def snapshot(post: Post, *, by=None) -> Revision:
         rubric=post.rubric.name if post.rubric else "",
         blocks=[block_values(block) for block in post.blocks.order_by("position")],
     )
+    if save:
+        revision.save()
+    return revision
 
 
-def keep_original(post: Post) -> None:
-    """Before the first edit of a post written elsewhere (admin, demo), keep it as it was."""
-    if not post.revisions.filter(version=post.version).exists():
-        current = Post.objects.select_related("rubric").get(pk=post.pk)
-        snapshot(current, by=current.author)
+def original_of(post: Post) -> Revision | None:
+    """A post written elsewhere (admin, demo) has no revision of its current version: this
+    builds it, for the caller to save once its edit is sure to go through."""
+    if post.revisions.filter(version=post.version).exists():
+        return None
+    current = Post.objects.select_related("rubric", "author").get(pk=post.pk)
+    return snapshot(current, by=current.author, save=False)
 
 
 def restore_revision(revision: Revision, *, by=None) -> Post:
     """Bring back an older version's content; this is a new edit, kept as a new revision."""
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=revision.post_id)
-        keep_original(post)
+        if original := original_of(post):
+            original.save()
         post.title = revision.title
         post.rubric = Rubric.named(revision.rubric) if revision.rubric else None
         post.save(update_fields=["title", "rubric", "updated_at"])

@@ -102,3 +102,49 @@ def test_restoring_a_revision_whose_photo_left_the_library_keeps_the_rest(
     post.refresh_from_db()
     assert post.title == "Avec photo"
     assert [block.kind for block in post.blocks.all()] == ["paragraph"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_racing_from_the_same_version_never_both_win(
+    session, journalist, editor, make_post
+):
+    """The conditional update, not the view, decides: run both saves at the same moment."""
+    import threading
+
+    from django.db import connection
+    from django.http import QueryDict
+
+    from liveblog.composer import Composer
+    from liveblog.desk_publishing import EditConflict, save_post
+
+    post = make_post(session, title="Départ", author=journalist)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(person, title):
+        try:
+            data = QueryDict(mutable=True)
+            data.update(composer_data(paragraph(title), title=title, version=post.version))
+            composer = Composer(data, user=person)
+            assert composer.is_valid()
+            barrier.wait()
+            save_post(composer, by=person, session=session, post=Post.objects.get(pk=post.pk))
+            outcomes.append(("saved", title))
+        except EditConflict:
+            outcomes.append(("conflict", title))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(person, title))
+        for person, title in ((journalist, "Version A"), (editor, "Version B"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(kind for kind, _title in outcomes) == ["conflict", "saved"]
+    winner = next(title for kind, title in outcomes if kind == "saved")
+    post.refresh_from_db()
+    assert post.title == winner and post.version == 2
+    assert post.blocks.get().text == f"<p>{winner}</p>"
