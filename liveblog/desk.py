@@ -12,6 +12,10 @@ from liveblog.models import Draft, LiveSession, Post, Presence, Rubric
 from liveblog.roles import can_edit_post, can_write_in, desk_sessions, is_editor, require, uses_desk
 from liveblog.throttling import ThrottledAuthenticationForm
 
+# The desk redraws its timeline on every event of the session, so it holds the latest
+# posts, the ones a shift corrects; older ones stay on the reader page.
+DESK_TIMELINE_SIZE = 50
+
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
@@ -72,12 +76,16 @@ def timeline(session: LiveSession, user) -> dict:
     pending = posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
     if not editor:
         pending = pending.filter(author=user)
+    published = list(posts.published().newest_first()[: DESK_TIMELINE_SIZE + 1])
     return {
         "session": session,
         "is_editor": editor,
-        "published": posts.published().newest_first(),
+        "published": published[:DESK_TIMELINE_SIZE],
+        "more_published": len(published) > DESK_TIMELINE_SIZE,
         "pending": pending.order_by("published_at", "-created_at"),
-        "deleted": posts.filter(status=Post.Status.DELETED).newest_first() if editor else [],
+        "deleted": posts.filter(status=Post.Status.DELETED).newest_first()[:DESK_TIMELINE_SIZE]
+        if editor
+        else [],
     }
 
 

@@ -390,3 +390,16 @@ def test_embeds_take_the_known_providers_and_send_other_sites_to_a_related_link(
     assert jclient.post(new_post_url(assigned), data).status_code == 302
     reader = jclient.get(f"/live/{assigned.slug}/").content.decode()
     assert "YouTube" in reader
+
+
+def test_the_desk_timeline_holds_the_latest_posts_and_points_to_the_reader_page_for_older(
+    jclient, assigned, make_post, settings
+):
+    from liveblog.desk import DESK_TIMELINE_SIZE
+
+    for minute in range(DESK_TIMELINE_SIZE + 1):
+        make_post(assigned, title=f"Point {minute}", minutes=minute)
+    html = jclient.get(f"/editor/{assigned.slug}/").content.decode()
+    assert f"Point {DESK_TIMELINE_SIZE}<" in html
+    assert "Point 0<" not in html
+    assert "Les publications plus anciennes sont sur la page lecteur." in html
