@@ -24,8 +24,15 @@ PARAGRAPHS = (
     "gauche. Les secours signalent deux abandons, sans gravité, au kilomètre 9.</p>",
 )
 QUOTE = "On savait que la course se jouerait sur le pont, pas avant."
-# The benchmark's journalist exists only in the `bench` database.
+# The benchmark's journalist exists only in the benchmark's database.
 PASSWORD = "banc-d-essai-2026"
+# Every session of a run is named `<RUN>-…`: two runs sharing a database (the test suite
+# started twice at once) then never touch each other's sessions.
+RUN = os.environ.get("BENCH_RUN", "bench")
+
+
+def slug(name: str) -> str:
+    return f"{RUN}-{name}"
 
 
 def setup_django() -> None:
@@ -57,6 +64,13 @@ def flush_redis() -> None:
     from django.conf import settings
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def forget_sessions() -> None:
+    """Remove this run's sessions (the test's runs leave nothing behind)."""
+    from liveblog.models import LiveSession
+
+    LiveSession.objects.filter(slug__startswith=f"{RUN}-").delete()
 
 
 def journalist():

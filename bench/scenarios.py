@@ -10,6 +10,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 
+from bench import publishing
 from bench.load import Crowd
 from bench.publishing import DeskPublisher, Publisher, fresh_session
 from bench.servers import HOST, Server
@@ -127,7 +128,7 @@ def measure_idle(server: Server, seconds: float) -> dict:
 def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
     """Scenarios 1, 2 and 4 on one configuration: readers in steps, idle, then posts."""
     server = Server(kind, workers)
-    slug = f"bench-{kind}-{workers}"
+    slug = publishing.slug(f"{kind}-{workers}")
     session = fresh_session(slug)
     crowd = Crowd(mode.client_processes)
     result = {"server": server.name, "kind": kind, "workers": workers, "steps": []}
@@ -227,7 +228,7 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
     """Scenario 5: readers dropped at once by a server crash; posts go out while it is down
     (published with the ORM: the desk would be on another server); the server comes back;
     how long until every reader has every post, exactly once."""
-    slug = "bench-storm"
+    slug = publishing.slug("storm")
     session = fresh_session(slug)
     publisher = Publisher(session)
     publisher.prepare(12)

@@ -32,6 +32,7 @@ def tiny_run(tmp_path_factory):
             "BENCH_REDIS_URL": "redis://127.0.0.1:6379/15",
             "BENCH_STATIC_ROOT": str(out / "static"),
             "BENCH_LOGS": str(out / "logs"),
+            "BENCH_RUN": f"test{os.getpid()}",
         },
         capture_output=True,
         text=True,
