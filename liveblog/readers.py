@@ -34,6 +34,8 @@ READER_BUFFER = 200
 RELOAD_FRAME = json.dumps({"kind": "reload"})
 # How long a layer call may take before the layer counts as down (Redis unreachable).
 LAYER_TIMEOUT = 2.0
+# The pause before listening again after a failed receive: short, but never a busy loop.
+RECEIVE_RETRY = 0.2
 
 
 class Reader:
@@ -139,8 +141,10 @@ class Audience:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
+                # Subscribe again almost at once: if the layer is really down, that fails
+                # and waits above; if it was one dropped connection, no event is late.
                 log.warning("session %s: channel layer receive failed (%s)", self.session_id, error)
-                await asyncio.sleep(resync_interval())
+                await asyncio.sleep(RECEIVE_RETRY)
 
     async def close(self) -> None:
         if self._listening is None:
