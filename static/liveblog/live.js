@@ -25,6 +25,7 @@ function follow(main) {
   let socket = null;
   let failures = 0;
   let polling = null;
+  let retrying = null;
   let catchingUp = false;
 
   function receive(message) {
@@ -67,23 +68,37 @@ function follow(main) {
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(`${scheme}://${location.host}/ws/live/${slug}/?after=${seq}`);
-    socket.addEventListener("open", () => {
+    const opened = new WebSocket(`${scheme}://${location.host}/ws/live/${slug}/?after=${seq}`);
+    socket = opened;
+    opened.addEventListener("open", () => {
       failures = 0;
       clearInterval(polling);
       polling = null;
     });
-    socket.addEventListener("message", (frame) => receive(JSON.parse(frame.data)));
-    socket.addEventListener("close", () => {
+    opened.addEventListener("message", (frame) => receive(JSON.parse(frame.data)));
+    opened.addEventListener("close", () => {
       socket = null;
       failures += 1;
       if (failures >= POLL_AFTER_FAILURES && !polling) {
         polling = setInterval(catchUp, POLL_EVERY_MS);
         catchUp();
       }
-      setTimeout(connect, retryDelay(failures));
+      retrying = setTimeout(connect, retryDelay(failures));
     });
   }
+
+  // Back from a tunnel or a sleeping laptop: the socket may be dead without knowing it
+  // yet, so ask over HTTP for what was missed, and reconnect now if it is closed.
+  function wakeUp() {
+    if (document.visibilityState !== "visible") return;
+    catchUp();
+    if (!socket) {
+      clearTimeout(retrying);
+      connect();
+    }
+  }
+  document.addEventListener("visibilitychange", wakeUp);
+  window.addEventListener("online", wakeUp);
 
   connect();
 }

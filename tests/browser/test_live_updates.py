@@ -145,3 +145,17 @@ def test_new_posts_arrive_without_animation_for_readers_who_prefer_less_motion(
     post = page.get_by_role("article", name="Arrivée sans animation")
     expect(post).to_be_visible(timeout=LIVE)
     assert post.evaluate("element => getComputedStyle(element).animationName") == "none"
+
+
+def test_reader_back_from_a_tunnel_gets_what_was_published_meanwhile_once(
+    server, page, session, make_post
+):
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    page.context.set_offline(True)
+    make_post(session, title="Publié dans le tunnel", minutes=10)
+    page.context.set_offline(False)
+    expect(page.get_by_role("article", name="Publié dans le tunnel")).to_have_count(1, timeout=LIVE)
+    make_post(session, title="Publié à la sortie", minutes=20)
+    expect(page.get_by_role("article", name="Publié à la sortie")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#posts > article")).to_have_count(3)
