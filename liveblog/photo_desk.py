@@ -157,7 +157,12 @@ def use_in_post(request, slug: str, post_id: int):
 def use_as_lead(request, slug: str):
     session = get_object_or_404(LiveSession, slug=slug)
     require(is_editor(request.user))
-    session.update_header(by=request.user, lead_photo=chosen_photo(request))
+    photo = chosen_photo(request)
+    if not (photo.alt_text.strip() and photo.credit_id):
+        # The rule posts obey (Post.check_photos_publishable) holds for the lead photo too.
+        refusal = _("The photo “%(photo)s” needs alt text and a credit to lead the live.")
+        return used(request, session, None, messages.ERROR, refusal % {"photo": photo})
+    session.update_header(by=request.user, lead_photo=photo)
     return used(
         request, session, None, messages.SUCCESS, _("Lead photo changed: readers see it now.")
     )

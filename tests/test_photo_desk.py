@@ -411,3 +411,19 @@ def test_a_scheduled_post_whose_photo_lost_its_credit_goes_back_to_drafts_withou
     assert published == [later]
     blocked.refresh_from_db()
     assert blocked.status == Post.Status.DRAFT
+
+
+def test_a_photo_without_alt_text_cannot_lead_the_live(client, editor, session, library_photos):
+    client.force_login(editor)
+    photo = library_photos["pont"]
+    Photo.objects.filter(pk=photo.pk).update(alt_text="")
+    response = client.post(
+        f"/editor/{session.slug}/lead-photo/",
+        {"photo": photo.pk, "session": session.slug},
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        "La photo « Le peloton sur le pont des Deux-Rives. » doit avoir un texte alternatif "
+        "et un crédit photo pour illustrer le direct." in response.content.decode()
+    )
+    assert LiveSession.objects.get(pk=session.pk).lead_photo is None
