@@ -86,6 +86,9 @@ def accept_upload(file) -> AcceptedImage:
         )
     source = _open(data)
     image = ImageOps.exif_transpose(source)
+    if image.mode.startswith("I"):
+        # 16-bit greyscale: converted as is, every value above 255 would turn white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     mode = "RGBA" if image.has_transparency_data else "RGB"
     if image.mode != mode:
         image = image.convert(mode)

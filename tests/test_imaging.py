@@ -320,3 +320,9 @@ def test_readers_sent_a_post_before_its_renditions_existed_get_it_again_lighter(
     assert 'type="image/webp" srcset="' in header_update.html
     post.refresh_from_db()
     assert post.edited_at is None, "readers are not told the post was edited"
+
+
+def test_a_16_bit_greyscale_scan_keeps_its_greys():
+    scan = Image.new("I;16", (60, 40), 32_768)
+    accepted = accept_upload(upload(encoded(scan, "PNG"), name="scan.png"))
+    assert accepted.image.getpixel((10, 10)) == (128, 128, 128)
