@@ -7,6 +7,7 @@ each of its readers (liveblog.readers). Delivery through the layer is at most
 once; readers notice gaps by sequence number and catch up from the event log.
 """
 
+import asyncio
 import json
 import logging
 from datetime import datetime
@@ -18,6 +19,9 @@ from django.utils import timezone
 from liveblog.models import Event, LiveSession
 
 log = logging.getLogger(__name__)
+
+# Seconds a publish may wait for the channel layer before delivery counts as delayed.
+SEND_TIMEOUT = 2.0
 
 
 def session_group(session_id: int) -> str:
@@ -45,12 +49,18 @@ def fan_out(event: Event) -> None:
         return
     message = {"type": "live.event", "seq": event.seq, "frame": encode_frame(event)}
     try:
-        async_to_sync(layer.group_send)(session_group(event.session_id), message)
+        async_to_sync(send_within)(layer, session_group(event.session_id), message)
     except Exception:
         log.exception("event %s not fanned out; readers will catch up from the log", event)
         mark_delivery_delayed(event.session_id)
     else:
         mark_delivery_resumed(event.session_id)
+
+
+async def send_within(layer, group: str, message: dict) -> None:
+    # An unreachable Redis host (not a refused connection) would otherwise hold the
+    # journalist's publish request for the operating system's connect timeout.
+    await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT)
 
 
 def mark_delivery_delayed(session_id: int) -> None:
