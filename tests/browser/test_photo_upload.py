@@ -77,6 +77,11 @@ def test_a_photo_picked_with_the_file_picker_is_prefilled_and_published_with_ren
     reload_until_present(desk_page, webp)
     expect(webp).to_have_attribute("srcset", srcset_of((320, 640, 960, 1280, 1400), "webp"))
     expect(desk_page.locator("#posts img")).to_have_attribute("src", re.compile(r"-960\.jpg$"))
+    # A 44rem column on a 1280-pixel screen: the browser takes the 960-pixel WebP, not the original.
+    shown = desk_page.locator("#posts img").evaluate(
+        "(img) => img.decode().then(() => img.currentSrc)"
+    )
+    assert shown.endswith("-960.webp"), shown
     assert Photo.objects.count() == 1, "the photo was stored once"
     screenshot(desk_page, "-live")
 
