@@ -77,7 +77,9 @@ def restore_revision(revision: Revision, *, by=None) -> Post:
 def history(post: Post) -> list[Revision]:
     """The post's revisions, newest first, each with `changes`: what differs from the one before."""
     revisions = list(post.revisions.select_related("author").order_by("-version"))
-    for newer, older in zip(revisions, [*revisions[1:], None], strict=True):
+    # A post saved outside the desk (admin, import) may have no revision yet.
+    olders = [*revisions[1:], None] if revisions else []
+    for newer, older in zip(revisions, olders, strict=True):
         newer.changes = changes_between(older, newer)
     return revisions
 

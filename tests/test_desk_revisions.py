@@ -148,3 +148,11 @@ def test_two_saves_racing_from_the_same_version_never_both_win(
     post.refresh_from_db()
     assert post.title == winner and post.version == 2
     assert post.blocks.get().text == f"<p>{winner}</p>"
+
+
+def test_editor_opens_the_history_of_a_post_saved_outside_the_desk(post, client, editor):
+    assert not post.revisions.exists(), "made without the desk, as the admin does"
+    client.force_login(editor)
+    page = client.get(f"/editor/{post.session.slug}/posts/{post.pk}/revisions/")
+    assert page.status_code == 200
+    assert post.title in page.content.decode()
