@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from liveblog.admin_audit import AuditedAdmin
 from liveblog.imaging import accept_upload, stored_file
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
 from liveblog.renditions import make_renditions_after_commit
@@ -17,7 +18,7 @@ admin.site.site_title = _("Live blog administration")
 
 
 @admin.register(LiveSession)
-class LiveSessionAdmin(admin.ModelAdmin):
+class LiveSessionAdmin(AuditedAdmin):
     list_display = [
         "headline",
         "status",
@@ -77,7 +78,7 @@ class BlockInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AuditedAdmin):
     list_display = [
         "__str__",
         "session",
@@ -116,7 +117,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(AuditedAdmin):
     list_display = ["name", "post_count"]
     search_fields = ["name", "key"]
 
@@ -129,7 +130,7 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhotoCredit)
-class PhotoCreditAdmin(admin.ModelAdmin):
+class PhotoCreditAdmin(AuditedAdmin):
     list_display = ["label", "photographer", "agency", "via"]
     list_filter = ["agency"]
     search_fields = ["photographer", "agency", "via"]
@@ -152,7 +153,7 @@ class PhotoAdminForm(forms.ModelForm):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(AuditedAdmin):
     form = PhotoAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_filter = ["credit__agency", "created_at"]

@@ -8,6 +8,7 @@ the version its editor started from, and a conditional update refuses a stale on
 from django.db import transaction
 from django.utils import timezone
 
+from liveblog.audit import record_change
 from liveblog.composer import Composer
 from liveblog.desk_photos import describe_photo
 from liveblog.models import Block, LiveSession, Post, Rubric
@@ -34,6 +35,7 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
             post = Post.objects.create(
                 session=session, author=by, title=fields["title"], rubric=rubric
             )
+            record_change("post.created", by=by, post=post, detail={"action": composer.action})
         else:
             # Built before the claim changes the post, saved only if the claim wins.
             original = original_of(post)
@@ -80,3 +82,4 @@ def apply_action(post: Post, action: str, *, by, fields: dict, is_new: bool) -> 
     elif post.status == Post.Status.SCHEDULED:
         post.status, post.published_at = Post.Status.DRAFT, None
         post.save(update_fields=["status", "published_at", "updated_at"])
+        record_change("post.unscheduled", by=by, post=post)

@@ -1,4 +1,5 @@
-"""Editors' controls of a session: start, end, headline, standfirst, lead photo, credits."""
+"""Editors' controls of a session: start, end, headline, standfirst, lead photo, credits;
+its audit log."""
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from liveblog.composer import PlainTextField, plain
 from liveblog.desk import session_for
 from liveblog.desk_posts import desk_url
-from liveblog.models import LiveSession, Photo
+from liveblog.models import AuditEntry, LiveSession, Photo
 from liveblog.roles import is_editor, require
 
 
@@ -88,3 +89,24 @@ def end_session(request, slug: str):
         session.end(by=request.user)
         messages.success(request, _("The live has ended."))
     return redirect(desk_url(session))
+
+
+# One page of the audit log; older entries follow with ?before=<id>.
+AUDIT_PAGE_SIZE = 100
+
+
+@login_required
+def audit_log(request, slug: str):
+    """Who changed what in this session, newest first: editors only."""
+    session = editor_session(request, slug)
+    entries = AuditEntry.objects.filter(live_session_id=session.pk).order_by("-id")
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        entries = entries.filter(id__lt=int(before))
+    page = list(entries[: AUDIT_PAGE_SIZE + 1])
+    context = {
+        "session": session,
+        "entries": page[:AUDIT_PAGE_SIZE],
+        "older": page[AUDIT_PAGE_SIZE - 1].pk if len(page) > AUDIT_PAGE_SIZE else None,
+    }
+    return render(request, "liveblog/desk_audit.html", context)

@@ -7,6 +7,7 @@ as JSON so that restoring one is simply saving that content again as a new edit.
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from liveblog.audit import record_change
 from liveblog.models import Block, Photo, Post, Revision, Rubric
 
 CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
@@ -69,6 +70,9 @@ def restore_revision(revision: Revision, *, by=None) -> Post:
         post.rubric = Rubric.named(revision.rubric) if revision.rubric else None
         post.save(update_fields=["title", "rubric", "updated_at"])
         replace_blocks(post, revision.blocks)
+        record_change(
+            "post.revision_restored", by=by, post=post, detail={"version": revision.version}
+        )
         post.record_edit(by=by)
         snapshot(post, by=by)
     return post

@@ -1,5 +1,7 @@
-"""The live blog's records: sessions, posts and their blocks, rubrics, photos, the event log."""
+"""The live blog's records: sessions, posts and their blocks, rubrics, photos, the event log,
+the audit log."""
 
+from .audit import AuditEntry
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
@@ -8,6 +10,7 @@ from .renditions import PhotoRendition
 from .sessions import LiveSession
 
 __all__ = [
+    "AuditEntry",
     "Block",
     "Draft",
     "Event",

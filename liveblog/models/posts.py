@@ -161,6 +161,7 @@ class Post(models.Model):
             self.published_at = at or self.published_at or timezone.now()
             self.save()
             self._record("post.published")
+            self._audit("post.published", by, published_at=self.published_at.isoformat())
 
     def check_photos_publishable(self) -> None:
         """Every photo going out needs its credit (owed to its author) and alt text (owed to
@@ -184,9 +185,11 @@ class Post(models.Model):
 
     def schedule(self, at, *, by=None) -> None:
         self.check_photos_publishable()
-        self.status = self.Status.SCHEDULED
-        self.published_at = at
-        self.save()
+        with transaction.atomic():
+            self.status = self.Status.SCHEDULED
+            self.published_at = at
+            self.save()
+            self._audit("post.scheduled", by, at=at.isoformat())
 
     def record_edit(self, *, by=None) -> None:
         """Call after saving new content: bumps the version and tells readers if it is out."""
@@ -198,6 +201,7 @@ class Post(models.Model):
             self.refresh_from_db(fields=["version"])
             if self.is_published:
                 self._record("post.updated")
+            self._audit("post.edited", by, version=self.version, status=self.status)
 
     def delete_softly(self, *, by=None) -> None:
         with transaction.atomic():
@@ -206,6 +210,7 @@ class Post(models.Model):
             self.save()
             if was_published:
                 self._record("post.deleted")
+            self._audit("post.deleted", by, was_published=was_published)
 
     def restore(self, *, by=None) -> None:
         """Undo a soft delete: back in front of readers at its original time."""
@@ -214,24 +219,31 @@ class Post(models.Model):
             self.save()
             if self.is_published:
                 self._record("post.published")
+            self._audit("post.restored", by, status=self.status)
 
     def set_pinned(self, pinned: bool, *, by=None) -> None:
-        self._set_flag("pinned", pinned)
+        self._set_flag("pinned", pinned, by)
 
     def set_key_event(self, key_event: bool, *, by=None) -> None:
-        self._set_flag("key_event", key_event)
+        self._set_flag("key_event", key_event, by)
 
-    def _set_flag(self, name: str, value: bool) -> None:
+    def _set_flag(self, name: str, value: bool, by) -> None:
         with transaction.atomic():
             setattr(self, name, value)
             self.save(update_fields=[name, "updated_at"])
             if self.is_published:
                 self._record("post.updated")
+            self._audit(f"post.{name}", by, **{name: value})
 
     def _record(self, kind: str) -> None:
         from liveblog.events import record_event
 
         record_event(self.session, kind, post=self)
+
+    def _audit(self, action: str, by, **detail) -> None:
+        from liveblog.audit import record_change
+
+        record_change(action, by=by, post=self, detail=detail)
 
 
 class Block(models.Model):

@@ -5,6 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The audit log's name for each change of a session's status.
+STATUS_ACTIONS = {
+    "live": "session.started",
+    "ended": "session.ended",
+    "archived": "session.archived",
+}
+
 
 class LiveSessionQuerySet(models.QuerySet):
     def listed(self) -> "LiveSessionQuerySet":
@@ -142,15 +149,23 @@ class LiveSession(models.Model):
         allowed = {"headline", "standfirst", "lead_photo", "credits"}
         if unknown := set(fields) - allowed:
             raise TypeError(f"not header fields: {', '.join(sorted(unknown))}")
+        from liveblog.audit import changed_values, record_change
+
         with transaction.atomic():
+            changes = changed_values(self, fields)
             for name, value in fields.items():
                 setattr(self, name, value)
             self.full_clean()
             self.save()
             self._record_header_change()
+            if changes:
+                record_change("session.header_updated", by=by, session=self, detail=changes)
 
     def _change_status(self, status, *, by=None, **times) -> None:
+        from liveblog.audit import changed_values, record_change
+
         with transaction.atomic():
+            changes = changed_values(self, {"status": status, **times})
             self.status = status
             for name, value in times.items():
                 setattr(self, name, value)
@@ -159,6 +174,7 @@ class LiveSession(models.Model):
             self.full_clean()
             self.save()
             self._record_header_change()
+            record_change(STATUS_ACTIONS[status], by=by, session=self, detail=changes)
 
     def _record_header_change(self) -> None:
         from liveblog.events import record_event

@@ -1,0 +1,66 @@
+"""The audit log: every change to a post or a session, written in the change's transaction.
+
+The domain methods (`post.publish(by=…)`, `session.end(by=…)`…) call `record_change`;
+the address comes from the request through `RequestAddressMiddleware`, so views need not
+pass it along. Outside a request (scheduler, management commands) the address is empty.
+"""
+
+from contextvars import ContextVar
+
+from django.db import transaction
+
+from liveblog.models import AuditEntry
+
+request_address: ContextVar[str] = ContextVar("request_address", default="")
+
+
+class RequestAddressMiddleware:
+    """Keeps the client's address (REMOTE_ADDR) for the audit entries of this request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_address.set(request.META.get("REMOTE_ADDR", ""))
+        try:
+            return self.get_response(request)
+        finally:
+            request_address.reset(token)
+
+
+def record_change(action: str, *, by=None, session=None, post=None, detail=None) -> AuditEntry:
+    """Append one entry. Must run inside the transaction that made the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_change must run inside the transaction of the change")
+    if session is None and post is not None:
+        session = post.session
+    authenticated = by is not None and by.is_authenticated
+    return AuditEntry.objects.create(
+        user_id=by.pk if authenticated else None,
+        username=by.get_username() if authenticated else "",
+        action=action,
+        detail=detail or {},
+        live_session_id=session.pk if session else None,
+        session_label=str(session)[:200] if session else "",
+        post_id=post.pk if post else None,
+        post_label=str(post)[:200] if post else "",
+        address=request_address.get() or None,
+    )
+
+
+def changed_values(instance, fields: dict) -> dict:
+    """`{name: {"from": old, "to": new}}` for the fields whose value differs, JSON-ready."""
+    changes = {}
+    for name, new in fields.items():
+        old = getattr(instance, name)
+        if old != new:
+            changes[name] = {"from": plain_value(old), "to": plain_value(new)}
+    return changes
+
+
+def plain_value(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
