@@ -27,9 +27,9 @@ class InlineCode(HTMLParser):
     def handle_starttag(self, tag, attrs):
         names = {name.lower(): value for name, value in attrs}
         line = self.getpos()[0]
-        if tag == "script" and "src" not in names:
-            if (names.get("type") or "").strip() not in DATA_SCRIPT_TYPES:
-                self.found.append(f"line {line}: <script> without src")
+        data_block = (names.get("type") or "").strip() in DATA_SCRIPT_TYPES
+        if tag == "script" and "src" not in names and not data_block:
+            self.found.append(f"line {line}: <script> without src")
         if tag == "style":
             self.found.append(f"line {line}: <style> element")
         for name in names:
@@ -107,3 +107,6 @@ def test_every_page_is_served_with_the_policy(client, session, make_post):
     missing = client.get("/live/pas-de-direct/")
     assert missing.status_code == 404
     assert "script-src 'self'" in missing.headers["Content-Security-Policy"]
+    refused = client.get("/", headers={"host": "intrus.example"})
+    assert refused.status_code == 400, "a Host we do not serve"
+    assert "script-src 'self'" in refused.headers["Content-Security-Policy"]
