@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,28 @@ def test_production_uses_postgresql_and_redis_from_the_environment():
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["layer"] == "channels_redis.core.RedisChannelLayer"
     assert loaded["debug"] is False
+
+
+def test_production_settings_pass_the_deployment_checklist_without_a_warning():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
+    env |= {
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "live.example.org",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
