@@ -152,6 +152,9 @@ class Publisher:
         self.session.refresh_from_db(fields=["last_seq"])
         return self.session.last_seq
 
+    def close(self) -> None:
+        """Nothing held open."""
+
     def frame(self, seq: int) -> str:
         from liveblog.delivery import encode_frame
         from liveblog.models import Event

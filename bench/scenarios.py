@@ -5,6 +5,7 @@ Every loop here is bounded in count and in time; every reader is on 127.0.0.1.
 """
 
 import json
+import os
 import statistics
 import time
 import urllib.request
@@ -139,7 +140,11 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             publisher = CeilingPublisher(server, frame)
         else:
             get(f"{server.url}{session.get_absolute_url()}")
-            publisher = DeskPublisher(session, (HOST, server.port))
+            publisher = (
+                Publisher(session)
+                if os.environ.get("BENCH_PUBLISH") == "orm"
+                else DeskPublisher(session, (HOST, server.port))
+            )
         result["idle_empty"] = measure_idle(server, mode.idle_seconds)
         if kind in APP_KINDS:
             # Scenario 4, no reader connected: the publish alone.

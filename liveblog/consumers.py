@@ -44,7 +44,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.sending = asyncio.create_task(self.send_events())
 
     async def send_frame(self, frame: str) -> None:
-        await self.send(text_data=frame)
+        # Straight to the server's send: once per reader and event, so the two layers of
+        # AsyncWebsocketConsumer.send in between show in the fan-out's cost.
+        await self.base_send({"type": "websocket.send", "text": frame})
 
     async def send_events(self) -> None:
         """Runs until the reader must reload the page (or its socket breaks), then closes."""

@@ -51,8 +51,22 @@ class Reader:
         self._behind = True
         self._wake = asyncio.Event()
         self._wake.set()
+        # `run` is parked with nothing owed, and no direct send is in flight: the next
+        # frame in sequence may go out straight from `offer` (see `_send_now`).
+        self._parked = False
+        self._direct: asyncio.Task | None = None
 
     def offer(self, seq: int, frame: str) -> None:
+        if self._parked and seq == self.seq + 1 and not self._waiting and not self._behind:
+            # The common case at fan-out: an up-to-date reader on a socket that takes the
+            # frame at once. Sending it eagerly, right here, spares a task switch per
+            # reader and event (a third of the fan-out's CPU at 10,000 readers).
+            self._parked = False
+            loop = asyncio.get_running_loop()
+            sending = asyncio.Task(self._send_now(seq, frame), loop=loop, eager_start=True)
+            if not sending.done():
+                self._direct = sending  # the socket is busy: `run` waits for this send
+            return
         if len(self._waiting) >= READER_BUFFER:
             self._waiting.clear()
             self._behind = True
@@ -60,11 +74,30 @@ class Reader:
             self._waiting.append((seq, frame))
         self._wake.set()
 
+    async def _send_now(self, seq: int, frame: str) -> None:
+        try:
+            await self._send(frame)
+            self.seq = seq
+        except Exception as error:
+            # The socket is gone: its disconnect is on its way and ends `run`.
+            log.info("reader of session %s: direct send failed (%r)", self.session_id, error)
+            self._behind = True
+        finally:
+            self._direct = None
+            if self._waiting or self._behind:
+                self._wake.set()  # `run` takes over, in sequence order
+            else:
+                self._parked = True  # `run` never woke: the next frame may go straight out
+
     async def run(self) -> None:
         """Send this reader its events until its socket closes, or until it must reload."""
         while True:
+            self._parked = not self._waiting and not self._behind and self._direct is None
             await self._wake.wait()
+            self._parked = False
             self._wake.clear()
+            if self._direct is not None:
+                continue  # it wakes this loop again when its send is done
             while self._behind or self._waiting:
                 if self._behind:
                     self._behind = False
@@ -169,6 +202,9 @@ class Readers:
         audience = self.audiences.get(reader.session_id)
         if audience is None:
             audience = self.audiences[reader.session_id] = Audience(reader.session_id, last_seq)
+        # A reader at the audience's position has everything handed out here and will be
+        # offered the rest: no catch-up query for it (one query per connect, not three).
+        reader._behind = reader.seq != audience.seq
         audience.readers.add(reader)
         if self._watching is None or self._watching.done():
             self._watching = asyncio.create_task(self._watch())
