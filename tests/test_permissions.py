@@ -1,0 +1,198 @@
+"""Every URL of the project against every role: the server answers as the rules say,
+whatever the page shows. The list is checked against the URL resolver, so a new URL
+without its line here fails `test_every_url_of_the_project_is_in_the_matrix`."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import Group
+from django.db import connections
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from liveblog.models import Post
+from liveblog.revisions import snapshot
+from newsroom.asgi import application, websocket_urls
+
+ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN = (
+    "anonymous",
+    "journalist not assigned",
+    "journalist assigned",
+    "editor",
+    "admin",
+)
+ROLES = [ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN]
+EVERYONE = ROLES
+DESK_USERS = [OUTSIDER, ASSIGNED, EDITOR, ADMIN]
+WRITERS = [ASSIGNED, EDITOR, ADMIN]
+EDITORS = [EDITOR, ADMIN]
+
+# (URL name, method, URL, roles allowed). {s} is the session, {own} the assigned
+# journalist's post, {other} the editor's, {deleted} a deleted post.
+# Anonymous people are sent to log in wherever they are not allowed; others get a 403.
+CASES = [
+    ("home", "get", "/", EVERYONE),
+    ("live:session", "get", "/live/{s}/", EVERYONE),
+    ("live:events", "get", "/live/{s}/events?after=0", EVERYONE),
+    ("live:post", "get", "/live/{s}/posts/{own}/", EVERYONE),
+    ("live:feed-atom", "get", "/live/{s}/feed.atom", EVERYONE),
+    ("live:feed-rss", "get", "/live/{s}/feed.rss", EVERYONE),
+    ("live:embed", "get", "/live/{s}/embed/", EVERYONE),
+    ("api:sessions", "get", "/api/lives/", EVERYONE),
+    ("api:session", "get", "/api/lives/{s}/", EVERYONE),
+    ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
+    ("sitemap", "get", "/sitemap.xml", EVERYONE),
+    ("robots", "get", "/robots.txt", EVERYONE),
+    ("set_language", "post", "/i18n/setlang/", EVERYONE),
+    ("desk:login", "get", "/editor/login/", EVERYONE),
+    ("desk:logout", "post", "/editor/logout/", EVERYONE),
+    ("desk:sessions", "get", "/editor/", DESK_USERS),
+    ("desk:photos", "get", "/editor/photos/", DESK_USERS),
+    ("desk:photo-upload", "post", "/editor/photos/upload/", DESK_USERS),
+    ("desk:session", "get", "/editor/{s}/", WRITERS),
+    ("desk:autosave", "post", "/editor/{s}/autosave/", WRITERS),
+    ("desk:presence", "post", "/editor/{s}/presence/", WRITERS),
+    ("desk:post-new", "post", "/editor/{s}/posts/new/", WRITERS),
+    ("desk:session-header", "get", "/editor/{s}/header/", EDITORS),
+    ("desk:session-start", "post", "/editor/{s}/start/", EDITORS),
+    ("desk:session-end", "post", "/editor/{s}/end/", EDITORS),
+    ("desk:session-lead-photo", "post", "/editor/{s}/lead-photo/", EDITORS),
+    ("desk:audit", "get", "/editor/{s}/audit/", EDITORS),
+    ("desk:post-edit", "get", "/editor/{s}/posts/{own}/edit/", WRITERS),
+    ("desk:post-edit", "get", "/editor/{s}/posts/{other}/edit/", EDITORS),
+    ("desk:post-edit", "post", "/editor/{s}/posts/{other}/edit/", EDITORS),
+    ("desk:post-autosave", "post", "/editor/{s}/posts/{own}/autosave/", WRITERS),
+    ("desk:post-autosave", "post", "/editor/{s}/posts/{other}/autosave/", EDITORS),
+    ("desk:post-delete", "get", "/editor/{s}/posts/{own}/delete/", WRITERS),
+    ("desk:post-delete", "post", "/editor/{s}/posts/{other}/delete/", EDITORS),
+    ("desk:post-undelete", "post", "/editor/{s}/posts/{deleted}/undelete/", EDITORS),
+    ("desk:post-pin", "post", "/editor/{s}/posts/{own}/pin/", WRITERS),
+    ("desk:post-pin", "post", "/editor/{s}/posts/{other}/pin/", EDITORS),
+    ("desk:post-key-event", "post", "/editor/{s}/posts/{own}/key-event/", WRITERS),
+    ("desk:post-key-event", "post", "/editor/{s}/posts/{other}/key-event/", EDITORS),
+    ("desk:post-revisions", "get", "/editor/{s}/posts/{own}/revisions/", EDITORS),
+    ("desk:post-photo-add", "post", "/editor/{s}/posts/{own}/photos/", WRITERS),
+    ("desk:post-photo-add", "post", "/editor/{s}/posts/{other}/photos/", EDITORS),
+    ("desk:revision-restore", "post", "/editor/{s}/posts/{own}/revisions/1/restore/", EDITORS),
+    # Django's admin is one include: its own rules (staff only) hold for all its pages.
+    ("admin:*", "get", "/admin/", [ADMIN]),
+    ("admin:*", "get", "/admin/liveblog/post/", [ADMIN]),
+    ("admin:*", "get", "/admin/liveblog/auditentry/", [ADMIN]),
+    ("admin:*", "get", "/admin/auth/user/", [ADMIN]),
+]
+# The reader's websocket: public and read-only (tested below, for every role).
+WEBSOCKETS = ["ws/live/<slug:slug>/"]
+# Answers that mean "you may": pages, redirects after an action, and the refusals of a
+# request that was let in but incomplete (a missing file, a stale version, a bad form).
+ALLOWED_STATUSES = {200, 302, 400, 409, 422}
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                names.add("admin:*")
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name}" if entry.name else str(entry.pattern).strip("^"))
+    return names
+
+
+def test_every_url_of_the_project_is_in_the_matrix():
+    assert url_names() == {case[0] for case in CASES}
+    assert [str(pattern.pattern) for pattern in websocket_urls] == WEBSOCKETS
+
+
+@pytest.fixture
+def world(session, make_post, journalist, editor, django_user_model):
+    """A session, one post by the assigned journalist and one by the editor, and everyone."""
+    session.journalists.add(journalist)
+    outsider = django_user_model.objects.create_user("paul", password="pw-paul-2026")
+    outsider.groups.add(Group.objects.get_or_create(name="journalists")[0])
+    admin = django_user_model.objects.create_superuser("admin", password="pw-admin-2026")
+    own = make_post(session, title="Le sien", author=journalist)
+    snapshot(own)
+    other = make_post(session, title="Celui du chef", author=editor)
+    deleted = make_post(session, title="Supprimé", author=journalist, status="deleted")
+    people = {ANONYMOUS: None, OUTSIDER: outsider, ASSIGNED: journalist, EDITOR: editor}
+    people[ADMIN] = admin
+    urls = {
+        "s": session.slug,
+        "own": own.pk,
+        "other": other.pk,
+        "deleted": deleted.pk,
+    }
+    return {"session": session, "own": own, "other": other, "people": people, "urls": urls}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "template", "allowed"),
+    CASES,
+    ids=[f"{case[1]} {case[2]}" for case in CASES],
+)
+def test_each_url_answers_each_role_as_the_rules_say(
+    client, world, role, name, method, template, allowed
+):
+    person = world["people"][role]
+    if person:
+        client.force_login(person)
+    url = template.format(**world["urls"])
+    data = {"version": 99, "photo": "", "language": "en"} if method == "post" else {}
+    response = getattr(client, method)(url, data)
+    location = response.get("Location", "")
+    sent_to_login = response.status_code == 302 and "/login/?next=" in location
+    if role in allowed:
+        assert response.status_code in ALLOWED_STATUSES and not sent_to_login, (
+            response.status_code,
+            location,
+        )
+    elif role == ANONYMOUS or name == "admin:*":
+        assert sent_to_login, (response.status_code, location)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_refused_edit_changes_nothing(client, world):
+    client.force_login(world["people"][ASSIGNED])
+    other, slug = world["other"], world["session"].slug
+    client.post(f"/editor/{slug}/posts/{other.pk}/delete/")
+    client.post(f"/editor/{slug}/posts/{other.pk}/pin/")
+    client.post(f"/editor/{slug}/posts/{other.pk}/key-event/")
+    other.refresh_from_db()
+    assert other.status == Post.Status.PUBLISHED and not other.pinned and not other.key_event
+
+
+@pytest.mark.django_db
+def test_my_sessions_lists_only_the_sessions_i_am_assigned_to(client, world, make_session):
+    make_session(slug="nuit-electorale", headline="Nuit électorale en direct")
+    client.force_login(world["people"][ASSIGNED])
+    html = client.get("/editor/").content.decode()
+    assert "Marathon des Deux-Rives en direct" in html
+    assert "Nuit électorale en direct" not in html
+    client.force_login(world["people"][EDITOR])
+    assert "Nuit électorale en direct" in client.get("/editor/").content.decode()
+
+
+def cookie_of(client) -> bytes:
+    return "; ".join(f"{k}={v.value}" for k, v in client.cookies.items()).encode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_reader_socket_is_open_to_everyone_and_read_only(client, world, role):
+    person = world["people"][role]
+    if person:
+        await database_sync_to_async(client.force_login)(person)
+    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie_of(client))]
+    socket = WebsocketCommunicator(application, f"/ws/live/{world['urls']['s']}/", headers)
+    accepted, _code = await socket.connect()
+    assert accepted
+    await socket.send_to(text_data='{"publish": "Un faux titre"}')
+    closed = await socket.receive_output(timeout=15)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 1008)
+    await database_sync_to_async(connections.close_all)()
