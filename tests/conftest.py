@@ -13,6 +13,15 @@ from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
 START = datetime(2025, 10, 21, 6, 30, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_lockouts_from_earlier_runs():
+    # Login-failure counts outlive a run when the cache is Redis (REDIS_URL); a run
+    # starts with none, so a browser login is never refused for a previous run's tests.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
