@@ -18,8 +18,10 @@ from liveblog.readers import Reader, this_process
 
 log = logging.getLogger(__name__)
 
-# RFC 6455 "policy violation": the socket is for listening only.
-READ_ONLY = 1008
+# The socket is for listening only. Not RFC 6455's 1008 "policy violation": daphne's
+# autobahn lets an application close only with 1000 or 3000-4999 (it failed the
+# consumer and sent 1011 instead); 4000-4999 are for private use.
+READ_ONLY = 4008
 
 
 class LiveConsumer(AsyncWebsocketConsumer):

@@ -34,6 +34,11 @@ SECURE = env_flag("DJANGO_SECURE", "0" if DEBUG else "1")
 # How often each server process checks the event log for events the channel layer
 # did not bring its readers (Redis down, dropped messages).
 LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
+# Readers' websockets one address may hold open on one server process (liveblog.guards).
+LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
+# Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
+# Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
+LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:

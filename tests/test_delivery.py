@@ -131,7 +131,7 @@ async def test_reader_who_sends_anything_is_disconnected(session):
     live = await connected(session.slug)
     await live.send_to(text_data='{"after": 0}')
     closed = await live.receive_output(timeout=WAIT)
-    assert (closed["type"], closed["code"]) == ("websocket.close", 1008)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4008)
 
 
 async def test_sockets_opened_from_other_sites_are_refused(session):

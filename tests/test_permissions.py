@@ -57,6 +57,7 @@ CASES = [
     ("desk:session-end", "post", "/editor/{s}/end/", EDITORS),
     ("desk:session-lead-photo", "post", "/editor/{s}/lead-photo/", EDITORS),
     ("desk:audit", "get", "/editor/{s}/audit/", EDITORS),
+    ("desk:session-export", "get", "/editor/{s}/export/", EDITORS),
     ("desk:post-edit", "get", "/editor/{s}/posts/{own}/edit/", WRITERS),
     ("desk:post-edit", "get", "/editor/{s}/posts/{other}/edit/", EDITORS),
     ("desk:post-edit", "post", "/editor/{s}/posts/{other}/edit/", EDITORS),
@@ -194,5 +195,5 @@ async def test_the_reader_socket_is_open_to_everyone_and_read_only(client, world
     assert accepted
     await socket.send_to(text_data='{"publish": "Un faux titre"}')
     closed = await socket.receive_output(timeout=15)
-    assert (closed["type"], closed["code"]) == ("websocket.close", 1008)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4008)
     await database_sync_to_async(connections.close_all)()

@@ -1,0 +1,181 @@
+"""Real server processes for the abuse and fault tests, and a websocket client that
+misbehaves on purpose (raw frames, oversized or broken; reading nothing at all).
+
+Servers run the production commands of the README: daphne, or uvicorn with
+`--lifespan off`, each with the readers' frame size limit.
+"""
+
+import base64
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Readers never send anything: a few kilobytes is far more than a real one needs.
+FRAME_LIMIT = 4096
+
+
+def database_url() -> str:
+    """The database this test run uses, for a server process to share (a file for SQLite)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(kind: str, port: int) -> list[str]:
+    """The production command (see the README), on loopback."""
+    if kind == "daphne":
+        return [
+            *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
+            *("--websocket-max-message-size", str(FRAME_LIMIT)),
+            *("--websocket-max-frame-size", str(FRAME_LIMIT)),
+            "newsroom.asgi:application",
+        ]
+    return [
+        *(sys.executable, "-m", "uvicorn", "newsroom.asgi:application"),
+        *("--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"),
+        *("--ws-max-size", str(FRAME_LIMIT), "--log-level", "warning"),
+    ]
+
+
+class AppServer:
+    """One server process (`kind` is daphne or uvicorn) on a free loopback port."""
+
+    def __init__(self, kind: str, env: dict):
+        self.kind = kind
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            server_command(self.kind, self.port),
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited: {self.process.stderr.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.kind} did not start within 20 s")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def rss_kib(self) -> int:
+        """The server's resident memory now, from /proc."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process.stderr.close()
+
+
+class RawSocket:
+    """A websocket client at the frame level: it sends what it is told and reads only when asked."""
+
+    def __init__(self, port: int, path: str, source: str = "127.0.0.1", receive_buffer: int = 0):
+        self.sock = socket.socket()
+        if receive_buffer:
+            # Set before connecting, so the window the server sees stays this small.
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.sock.bind((source, 0))
+        self.sock.settimeout(10)
+        self.sock.connect(("127.0.0.1", port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Origin: http://127.0.0.1:{port}\r\n\r\n"
+        )
+        self.sock.sendall(request.encode())
+        self.pending = b""
+        while b"\r\n\r\n" not in self.pending:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            self.pending += chunk
+        head, _, self.pending = self.pending.partition(b"\r\n\r\n")
+        self.status = int(head.split(b" ", 2)[1]) if head else 0
+
+    def send_frame(self, opcode: int, payload: bytes, announced: int | None = None) -> None:
+        """One masked frame; `announced` claims a longer payload than the one sent."""
+        mask = os.urandom(4)
+        length = len(payload) if announced is None else announced
+        if length < 126:
+            header = struct.pack("!BB", 0x80 | opcode, 0x80 | length)
+        elif length < 65536:
+            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, length)
+        else:
+            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, length)
+        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def _read(self, count: int) -> bytes:
+        while len(self.pending) < count:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.pending += chunk
+        data, self.pending = self.pending[:count], self.pending[count:]
+        return data
+
+    def read_frame(self) -> tuple[int, bytes]:
+        first, second = self._read(2)
+        length = second & 0x7F
+        if length == 126:
+            (length,) = struct.unpack("!H", self._read(2))
+        elif length == 127:
+            (length,) = struct.unpack("!Q", self._read(8))
+        return first & 0x0F, self._read(length)
+
+    def closed_by_server(self, timeout: float = 10) -> int | str:
+        """Reads until the server closes: its close code, or "dropped" if it just hung up."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                opcode, payload = self.read_frame()
+                if opcode == 0x8:
+                    return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+        except (ConnectionError, OSError) as error:
+            if isinstance(error, TimeoutError):
+                raise AssertionError(f"the server kept the socket open for {timeout} s") from error
+            return "dropped"
+
+    def close(self) -> None:
+        self.sock.close()
