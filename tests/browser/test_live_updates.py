@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from liveblog.models import Block
+from liveblog.reader import before_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,3 +160,25 @@ def test_reader_back_from_a_tunnel_gets_what_was_published_meanwhile_once(
     make_post(session, title="Publié à la sortie", minutes=20)
     expect(page.get_by_role("article", name="Publié à la sortie")).to_be_visible(timeout=LIVE)
     expect(page.locator("#posts > article")).to_have_count(3)
+
+
+def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
+    server, page, session, make_post
+):
+    make_post(session, title="Départ donné", minutes=0)
+    older = make_post(session, title="Premier ravitaillement", minutes=30)
+    latest = make_post(session, title="Mi-parcours", minutes=60)
+    page.goto(f"{server.url}/live/{session.slug}/?before={before_token(latest)}")
+    Block.objects.filter(post=older).update(text="Ravitaillement déplacé au kilomètre 12.")
+    older.record_edit(by=older.author)
+    make_post(session, title="Arrivée", minutes=130)
+
+    button = page.get_by_role("button", name="1 nouvelle(s) publication(s)")
+    expect(button).to_be_visible(timeout=LIVE)
+    expect(page.get_by_role("article", name="Premier ravitaillement")).to_contain_text(
+        "Ravitaillement déplacé au kilomètre 12."
+    )
+    expect(page.get_by_role("article", name="Arrivée")).to_have_count(0)
+    button.click()
+    expect(page).to_have_url(f"{server.url}/live/{session.slug}/")
+    expect(page.locator("#posts > article").first).to_have_accessible_name("Arrivée")
