@@ -1,14 +1,16 @@
 """Editors' controls of a session: start, end, headline, standfirst, lead photo, credits;
-its audit log."""
+its audit log and its archive."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liveblog.archive import dumps, export_session
 from liveblog.composer import PlainTextField, plain
 from liveblog.desk import session_for
 from liveblog.desk_posts import desk_url
@@ -110,3 +112,14 @@ def audit_log(request, slug: str):
         "older": page[AUDIT_PAGE_SIZE - 1].pk if len(page) > AUDIT_PAGE_SIZE else None,
     }
     return render(request, "liveblog/desk_audit.html", context)
+
+
+@login_required
+def export(request, slug: str):
+    """The session as one JSON archive (see liveblog.archive), to keep or to move."""
+    session = editor_session(request, slug)
+    response = HttpResponse(
+        dumps(export_session(session)), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{session.slug}.json"'
+    return response

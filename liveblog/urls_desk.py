@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/start/", desk_session.start_session, name="session-start"),
     path("<slug:slug>/end/", desk_session.end_session, name="session-end"),
     path("<slug:slug>/audit/", desk_session.audit_log, name="audit"),
+    path("<slug:slug>/export/", desk_session.export, name="session-export"),
     path("<slug:slug>/lead-photo/", photo_desk.use_as_lead, name="session-lead-photo"),
     path("<slug:slug>/posts/new/", desk_posts.new_post, name="post-new"),
     path(post + "edit/", desk_posts.edit_post, name="post-edit"),
