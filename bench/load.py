@@ -19,6 +19,7 @@ import random
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ BACKOFF_FIRST = 0.25
 BACKOFF_CAP = 4.0
 MAX_FRAME = 2**20
 DEBUG = bool(os.environ.get("BENCH_DEBUG"))
+READERS_PER_ADDRESS = 20
 
 
 @dataclass
@@ -35,22 +37,90 @@ class Reader:
     catchup: str | None
     last: int
     replayed: bool  # the server sends what was missed after `?after=` on connect
+    source: str  # the reader's own loopback address (127.0.0.0/8 is all this machine's)
     got: dict[int, float] = field(default_factory=dict)
+    # Seqs that came over a socket: one arriving twice that way is a repeat (the same
+    # event also fetched by the catch-up URL is not: the reader drops it by its seq).
+    framed: set[int] = field(default_factory=set)
     repeats: int = 0
     catchups: int = 0
     reconnects: int = 0
     connected: bool = False
+    catching_up: bool = False
+    backlog: list[dict] = field(default_factory=list)
     task: asyncio.Task | None = None
 
-    def apply(self, event: dict, at: float) -> None:
+    def apply(self, event: dict, at: float, framed: bool = False) -> None:
         seq = event.get("seq")
         if not isinstance(seq, int):
             return
+        if framed:
+            self.repeats += seq in self.framed
+            self.framed.add(seq)
         if seq <= self.last:
-            self.repeats += seq in self.got
             return
         self.got[seq] = at
         self.last = seq
+
+
+class Socket(asyncio.Protocol):
+    """One reader's websocket: the `websockets` Sans-I/O client protocol on a bare asyncio
+    transport, so a frame is applied in the very callback that reads it (no task switch
+    per frame: at 10,000 readers the crowd must cost less than the servers it measures)."""
+
+    def __init__(self, crowd: "ReaderProcess", reader: Reader, url: str):
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self.crowd, self.reader = crowd, reader
+        self.protocol = ClientProtocol(parse_uri(url), origin=origin_of(url), max_size=MAX_FRAME)
+        loop = asyncio.get_running_loop()
+        self.opened = loop.create_future()
+        self.closed = loop.create_future()
+        self.transport = None
+        self.parts: list[bytes] = []
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.protocol.send_request(self.protocol.connect())
+        self.flush()
+
+    def data_received(self, data: bytes) -> None:
+        from websockets.frames import Opcode
+        from websockets.http11 import Response
+
+        self.protocol.receive_data(data)
+        for event in self.protocol.events_received():
+            if isinstance(event, Response):
+                if self.protocol.handshake_exc is not None:
+                    settle(self.opened, self.protocol.handshake_exc)
+                else:
+                    settle(self.opened)
+            elif event.opcode in (Opcode.TEXT, Opcode.CONT):
+                self.parts.append(event.data)
+                if event.fin:
+                    text, self.parts = b"".join(self.parts), []
+                    self.crowd.receive(self.reader, json.loads(text), time.monotonic())
+        self.flush()
+
+    def flush(self) -> None:
+        for chunk in self.protocol.data_to_send():
+            if chunk:
+                self.transport.write(chunk)
+            elif self.transport.can_write_eof():
+                self.transport.write_eof()
+
+    def connection_lost(self, error) -> None:
+        settle(self.opened, error or ConnectionResetError("closed before the handshake"))
+        settle(self.closed)
+
+
+def settle(future: asyncio.Future, error: BaseException | None = None) -> None:
+    if not future.done():
+        if error is None:
+            future.set_result(True)
+        else:
+            future.set_exception(error)
 
 
 class Crowd:
@@ -93,7 +163,7 @@ class Crowd:
         command = {"urls": urls, "after": after, "catchup": catchup, "replayed": replayed}
         answers = self.ask(
             {"op": "connect", **command},
-            [{"count": share} for share in shares],
+            [{"count": share, "process": index} for index, share in enumerate(shares)],
         )
         return {
             "connected": sum(a["connected"] for a in answers),
@@ -110,6 +180,15 @@ class Crowd:
         merged["latencies_ms"] = latencies
         return merged
 
+    def cpu_seconds(self) -> float:
+        import psutil
+
+        total = 0.0
+        for process in self.processes:
+            times = psutil.Process(process.pid).cpu_times()
+            total += times.user + times.system
+        return total
+
     def count(self) -> dict:
         answers = self.ask({"op": "count"})
         return {key: sum(a[key] for a in answers) for key in answers[0]}
@@ -119,9 +198,13 @@ class Crowd:
             {"op": "http", "url": url, "seconds": seconds},
             [{"concurrency": c} for c in split(concurrency, len(self.processes))],
         )
+        kinds = Counter()
+        for answer in answers:
+            kinds.update(answer["error_kinds"])
         return {
             "requests": sum(a["requests"] for a in answers),
             "errors": sum(a["errors"] for a in answers),
+            "error_kinds": dict(kinds),
             "seconds": max(a["seconds"] for a in answers),
             "latencies_ms": [value for a in answers for value in a["latencies_ms"]],
         }
@@ -199,6 +282,8 @@ class ReaderProcess:
     def __init__(self):
         self.readers: list[Reader] = []
         self.closing = False
+        self.sources = 0
+        self.background: set[asyncio.Task] = set()
 
     async def catch_up(self, reader: Reader) -> None:
         if not reader.catchup:
@@ -215,51 +300,92 @@ class ReaderProcess:
                 pass
             await asyncio.sleep(random.uniform(0, 1))
 
+    def receive(self, reader: Reader, event, at: float) -> None:
+        """A frame from the socket, applied as live.js applies it: in order, once."""
+        if not isinstance(event, dict):
+            return
+        if reader.catching_up:
+            reader.backlog.append(event)
+            return
+        seq = event.get("seq")
+        if isinstance(seq, int) and seq > reader.last + 1 and reader.catchup:
+            if DEBUG:
+                print("gap", reader.last, seq, file=sys.stderr)
+            reader.catching_up = True
+            reader.backlog.append(event)
+            task = asyncio.create_task(self.catch_up_then_backlog(reader))
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
+            return
+        reader.apply(event, at, framed=True)
+
+    async def catch_up_then_backlog(self, reader: Reader) -> None:
+        try:
+            await self.catch_up(reader)
+        finally:
+            reader.catching_up = False
+            backlog, reader.backlog = reader.backlog, []
+            for event in backlog:
+                reader.apply(event, time.monotonic(), framed=True)
+
+    async def open_socket(self, reader: Reader) -> Socket:
+        url = reader.url.format(after=reader.last)
+        parts = urlsplit(url)
+        loop = asyncio.get_running_loop()
+        transport, socket = await asyncio.wait_for(
+            loop.create_connection(
+                lambda: Socket(self, reader, url),
+                parts.hostname,
+                parts.port,
+                local_addr=(reader.source, 0),
+            ),
+            60,
+        )
+        try:
+            await asyncio.wait_for(socket.opened, 60)
+        except BaseException:
+            transport.abort()
+            raise
+        return socket
+
     async def run_reader(self, reader: Reader, opened: asyncio.Future) -> None:
-        from websockets.asyncio.client import connect
         from websockets.exceptions import WebSocketException
 
         backoff = BACKOFF_FIRST
         first = True
         while not self.closing:
             try:
-                url = reader.url.format(after=reader.last)
-                async with connect(
-                    url,
-                    origin=origin_of(url),
-                    open_timeout=60,
-                    ping_interval=None,
-                    close_timeout=1,
-                    max_size=MAX_FRAME,
-                    max_queue=None,
-                ) as ws:
-                    reader.connected = True
-                    backoff = BACKOFF_FIRST
-                    if first:
-                        opened.set_result(True)
-                    else:
-                        reader.reconnects += 1
-                        if not reader.replayed:
-                            await self.catch_up(reader)
-                    first = False
-                    async for frame in ws:
-                        at = time.monotonic()
-                        event = json.loads(frame)
-                        seq = event.get("seq") if isinstance(event, dict) else None
-                        if isinstance(seq, int) and seq > reader.last + 1 and reader.catchup:
-                            if DEBUG:
-                                print("gap", reader.last, seq, file=sys.stderr)
-                            await self.catch_up(reader)
-                        reader.apply(event, at)
-            except (OSError, TimeoutError, ValueError, WebSocketException) as error:
+                socket = await self.open_socket(reader)
+            except (OSError, TimeoutError, WebSocketException) as error:
                 if first:
                     opened.set_exception(error)
                     return
-            reader.connected = False
-            if self.closing:
-                return
-            await asyncio.sleep(random.uniform(0, backoff))
-            backoff = min(backoff * 2, BACKOFF_CAP)
+                await asyncio.sleep(random.uniform(0, backoff))
+                backoff = min(backoff * 2, BACKOFF_CAP)
+                continue
+            reader.connected = True
+            backoff = BACKOFF_FIRST
+            if first:
+                opened.set_result(True)
+                first = False
+            else:
+                reader.reconnects += 1
+                if not reader.replayed:
+                    await self.catch_up(reader)
+            try:
+                await socket.closed
+            finally:
+                socket.transport.abort()
+                reader.connected = False
+            if not self.closing:
+                await asyncio.sleep(random.uniform(0, backoff))
+
+    def source(self, process: int) -> str:
+        """A few readers per address, as from many homes: the app allows
+        LIVEBLOG_SOCKETS_PER_ADDRESS (50) sockets per address and process."""
+        self.sources += 1
+        block = self.sources // READERS_PER_ADDRESS
+        return f"127.{10 + process}.{block // 250}.{block % 250 + 1}"
 
     async def connect(self, command: dict) -> dict:
         urls, count = command["urls"], command["count"]
@@ -271,7 +397,11 @@ class ReaderProcess:
 
         async def open_one(index: int) -> None:
             reader = Reader(
-                urls[index % len(urls)], command["catchup"], command["after"], command["replayed"]
+                urls[index % len(urls)],
+                command["catchup"],
+                command["after"],
+                command["replayed"],
+                self.source(command["process"]),
             )
             async with gate:
                 opened = asyncio.get_running_loop().create_future()
@@ -322,28 +452,28 @@ class ReaderProcess:
 
     async def http(self, command: dict) -> dict:
         deadline = time.monotonic() + command["seconds"]
-        latencies, errors = [], 0
+        latencies, errors = [], Counter()
         started = time.monotonic()
 
         async def worker() -> None:
-            nonlocal errors
             while time.monotonic() < deadline:
                 begun = time.monotonic()
                 try:
                     status, _body = await http_get(command["url"])
-                    ok = status == 200
-                except (OSError, TimeoutError, ValueError, IndexError):
-                    ok = False
-                if ok:
+                    error = None if status == 200 else f"HTTP {status}"
+                except (OSError, TimeoutError, ValueError, IndexError) as failure:
+                    error = type(failure).__name__
+                if error is None:
                     latencies.append(round((time.monotonic() - begun) * 1000, 2))
                 else:
-                    errors += 1
+                    errors[error] += 1
                     await asyncio.sleep(0.05)
 
         await asyncio.gather(*(worker() for _ in range(command["concurrency"])))
         return {
             "requests": len(latencies),
-            "errors": errors,
+            "errors": sum(errors.values()),
+            "error_kinds": dict(errors),
             "seconds": time.monotonic() - started,
             "latencies_ms": latencies,
         }

@@ -5,7 +5,6 @@ page's `data-seq`), then live ones, each exactly once and in order (see
 liveblog.readers). Readers never send: anything they send closes the socket.
 """
 
-import asyncio
 import logging
 from urllib.parse import parse_qs
 
@@ -43,20 +42,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.reader = Reader(session_id, last_seq if after is None else after, self.send_frame)
         await this_process().join(self.reader, last_seq)
         await self.accept()
-        self.sending = asyncio.create_task(self.send_events())
+        self.reader.start(on_stop=self.close)
 
     async def send_frame(self, frame: str) -> None:
         # Straight to the server's send: once per reader and event, so the two layers of
         # AsyncWebsocketConsumer.send in between show in the fan-out's cost.
         await self.base_send({"type": "websocket.send", "text": frame})
-
-    async def send_events(self) -> None:
-        """Runs until the reader must reload the page (or its socket breaks), then closes."""
-        try:
-            await self.reader.run()
-        except Exception as error:
-            log.warning("reader of session %s stopped: %r", self.reader.session_id, error)
-        await self.close()
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         await self.close(code=READ_ONLY)
@@ -64,7 +55,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code) -> None:
         if self.reader is None:
             return
-        self.sending.cancel()
+        self.reader.stop()
         await this_process().leave(self.reader)
 
 
