@@ -198,3 +198,13 @@ def test_session_goes_through_its_statuses_with_their_times(make_session, editor
         START + timedelta(hours=2),
     )
     assert session.archived_at == START + timedelta(days=30)
+
+
+def test_a_header_saved_from_a_stale_copy_keeps_the_event_counter(session, make_post, editor):
+    stale = LiveSession.objects.get(pk=session.pk)
+    make_post(session, title="Publié entre-temps")
+    stale.update_header(by=editor, headline="Marathon : la course est lancée")
+    stale.end(by=editor)
+    session.refresh_from_db()
+    assert session.headline == "Marathon : la course est lancée"
+    assert list(session.events.values_list("seq", flat=True)) == [1, 2, 3, 4]

@@ -156,7 +156,9 @@ class LiveSession(models.Model):
             for name, value in fields.items():
                 setattr(self, name, value)
             self.full_clean()
-            self.save()
+            # Only these fields: a stale copy must not write back last_seq, which posts
+            # published since have moved on (the next event's seq would be taken).
+            self.save(update_fields=[*fields, "updated_at"])
             self._record_header_change()
             if changes:
                 record_change("session.header_updated", by=by, session=self, detail=changes)
@@ -172,7 +174,7 @@ class LiveSession(models.Model):
             if status == self.Status.ENDED and not self.started_at:
                 self.started_at = self.ended_at
             self.full_clean()
-            self.save()
+            self.save(update_fields={"status", "started_at", *times, "updated_at"})
             self._record_header_change()
             record_change(STATUS_ACTIONS[status], by=by, session=self, detail=changes)
 
