@@ -218,3 +218,17 @@ def test_editors_read_a_sessions_log_on_the_desk_and_journalists_cannot(
     assert "post.pinned" in html and "hugo" in html and "Le peloton passe le pont" in html
     client.force_login(journalist)
     assert client.get(f"/editor/{session.slug}/audit/").status_code == 403
+
+
+def test_an_editor_with_admin_access_reads_the_log_there_but_cannot_change_it(
+    client, editor, session
+):
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
+    assert client.get(reverse("admin:liveblog_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:liveblog_auditentry_add")).status_code == 403
+    entry = AuditEntry.objects.get(action="session.started")
+    delete = reverse("admin:liveblog_auditentry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
