@@ -194,25 +194,36 @@ def fan_out_section(results: dict, images: dict, root: Path) -> list[str]:
         "## 1. Fan-out: publish-to-receive latency",
         "",
         f"`{results['command']}`: readers connected in steps of {', '.join(f'{n:,}' for n in p['levels'])}; "
-        f"at each step, {', '.join(map(str, p['posts']))} posts, one every {p['interval']:g} s. "
-        "Latency per reader and post, in milliseconds. Deliveries: every reader must apply "
-        "every post exactly once (R times P); a repeated frame counts against it.",
+        f"at each step, {', '.join(map(str, p['posts']))} posts, one every {p['interval']:g} s"
+        + (
+            f" ({', '.join(map(str, p['naive_posts']))} for the naive peer, which cannot keep "
+            f"up with one a second at thousands of readers; it is given {p['naive_wait']:g} s "
+            "to deliver them)"
+            if p.get("naive_posts")
+            else ""
+        )
+        + ". Latency per reader and post, in milliseconds. Deliveries: every reader must apply "
+        "every post exactly once (R times P); a repeated frame counts against it. CPU: "
+        "server and load-client CPU time during the step, per delivery.",
         "",
     ]
     if "fanout" in images:
         lines += [f"![Fan-out latency]({rel(images['fanout'], root)})", ""]
     lines += [
-        "| server | readers | connect s | p50 | p95 | p99 | max | delivered | repeats | complete |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| server | readers | posts | p50 | p95 | p99 | max | delivered | repeats | complete "
+        "| server CPU µs | client CPU µs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for run in results["fanout"]:
         for step in run["steps"]:
             lat, d = step["latency_ms"], step["deliveries"]
             lines.append(
-                f"| {run['server']} | {step['readers']:,} | {step['connect']['seconds']:.1f} | "
+                f"| {run['server']} | {step['readers']:,} | {step['posts']} | "
                 f"{ms(lat, 'p50')} | {ms(lat, 'p95')} | {ms(lat, 'p99')} | {ms(lat, 'max')} | "
                 f"{d['delivered']:,} / {step['readers'] * step['posts']:,} | {d['repeats']} | "
-                f"{'yes' if step['complete'] else '**no**'} |"
+                f"{'yes' if step['complete'] else '**no**'} | "
+                f"{step.get('cpu_us_per_delivery', 0):.0f} | "
+                f"{step.get('client_cpu_us_per_delivery', 0):.0f} |"
             )
     return [*lines, ""]
 

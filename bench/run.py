@@ -27,7 +27,8 @@ MODES = {
     "full": Mode(
         name="full",
         levels=(1000, 5000, 10000),
-        posts=(20, 20, 60),
+        posts=(10, 10, 60),
+        naive_posts=(10, 10, 10),
         interval=1.0,
         configs=(
             ("uvicorn", 1),
@@ -37,7 +38,7 @@ MODES = {
             ("naive", 1),
             ("ceiling", 1),
         ),
-        idle_seconds=5,
+        idle_seconds=3,
         page_posts=(20, 10000),
         http_seconds=15,
         http_concurrency=16,

@@ -33,6 +33,10 @@ class Mode:
     storm_readers: int
     client_processes: int
     delivery_wait: float = 30.0
+    # The naive peer spends about a third of a millisecond per reader and event: at
+    # 10,000 readers a post every second piles up. It gets fewer posts and more time.
+    naive_posts: tuple[int, ...] | None = None
+    naive_wait: float = 90.0
     settle: float = 1.0  # seconds for a server or a crowd to settle before measuring
     lone_publishes: int = 10  # publishes timed with no reader connected
 
@@ -152,7 +156,10 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             result["publish_no_readers"] = percentiles([s * 1000 for s in seconds])
         socket_url, catchup = reader_urls(server, slug)
         connected = 0
-        for readers, posts in zip(mode.levels, mode.posts, strict=True):
+        plan, wait = mode.posts, mode.delivery_wait
+        if kind == "naive" and mode.naive_posts:
+            plan, wait = mode.naive_posts, mode.naive_wait
+        for readers, posts in zip(mode.levels, plan, strict=True):
             opened = crowd.connect(
                 readers - connected,
                 [socket_url],
@@ -164,9 +171,12 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             time.sleep(mode.settle)
             step = {"readers": readers, "connect": opened}
             step["idle"] = measure_idle(server, mode.idle_seconds)
-            cpu = server.cpu_seconds()
+            cpu, client_cpu = server.cpu_seconds(), crowd.cpu_seconds()
             published, seconds = publish_series(publisher, posts, mode.interval)
-            counts = crowd.collect(published, mode.delivery_wait)
+            counts = crowd.collect(published, wait)
+            step["client_cpu_us_per_delivery"] = (
+                (crowd.cpu_seconds() - client_cpu) * 1e6 / max(counts["delivered"], 1)
+            )
             # Server CPU per frame delivered: the cost of fan-out, whatever the load on the machine.
             step["cpu_us_per_delivery"] = (
                 (server.cpu_seconds() - cpu) * 1e6 / max(counts["delivered"], 1)
@@ -185,7 +195,8 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             print(
                 f"  {server.name:10} {readers:>6} readers: p99 {step['latency_ms'].get('p99')} ms, "
                 f"{counts['delivered']}/{readers * posts} delivered, "
-                f"{step['cpu_us_per_delivery']:.0f} µs server CPU per delivery",
+                f"CPU per delivery: server {step['cpu_us_per_delivery']:.0f} µs, "
+                f"readers {step['client_cpu_us_per_delivery']:.0f} µs",
                 flush=True,
             )
         publisher.close()
