@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-# Reconnection back-off: full jitter, 0.25 s doubling to 4 s (the policy of live.js).
-BACKOFF_FIRST = 0.25
-BACKOFF_CAP = 4.0
+# Reconnection back-off of static/liveblog/live.js: after the n-th failure in a row, wait
+# between half and all of min(30 s, 2^(n-1) s).
+RETRY_CEILING = 30.0
 MAX_FRAME = 2**20
 DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 READERS_PER_ADDRESS = 20
@@ -224,6 +224,11 @@ class Crowd:
                 process.kill()
 
 
+def retry_delay(failures: int) -> float:
+    ceiling = min(RETRY_CEILING, 2 ** (failures - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
 def split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
@@ -351,7 +356,7 @@ class ReaderProcess:
     async def run_reader(self, reader: Reader, opened: asyncio.Future) -> None:
         from websockets.exceptions import WebSocketException
 
-        backoff = BACKOFF_FIRST
+        failures = 0
         first = True
         while not self.closing:
             try:
@@ -360,11 +365,11 @@ class ReaderProcess:
                 if first:
                     opened.set_exception(error)
                     return
-                await asyncio.sleep(random.uniform(0, backoff))
-                backoff = min(backoff * 2, BACKOFF_CAP)
+                failures += 1
+                await asyncio.sleep(retry_delay(failures))
                 continue
             reader.connected = True
-            backoff = BACKOFF_FIRST
+            failures = 0
             if first:
                 opened.set_result(True)
                 first = False
@@ -378,7 +383,8 @@ class ReaderProcess:
                 socket.transport.abort()
                 reader.connected = False
             if not self.closing:
-                await asyncio.sleep(random.uniform(0, backoff))
+                failures += 1
+                await asyncio.sleep(retry_delay(failures))
 
     def source(self, process: int) -> str:
         """A few readers per address, as from many homes: the app allows

@@ -331,8 +331,9 @@ def storm_section(results: dict) -> list[str]:
         "",
         f"`{results['command']}`: {storm['readers']:,} readers on {storm['server']}; the server "
         "is killed (every process, no close frame), 5 posts are published while it is down, "
-        "it is started again. Readers reconnect with full-jitter back-off (0.25 s doubling to "
-        "4 s) and resume with `?after=<last seq>`.",
+        "it is started again. Readers reconnect with live.js's back-off (after the n-th failure "
+        "in a row, between half and all of 2^(n-1) s, at most 30 s) and resume with "
+        "`?after=<last seq>`.",
         "",
         "| down s | listening after s | all current after restart s | reconnects | delivered | repeats | complete |",
         "|---:|---:|---:|---:|---:|---:|---|",
