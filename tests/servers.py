@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Readers never send anything: a few kilobytes is far more than a real one needs.
 FRAME_LIMIT = 4096
+# daphne (autobahn) applies its message limit to what it sends as well: it must hold the
+# largest post's frame, so it stays at daphne's own default; frames in stay at 4 KiB.
+DAPHNE_MESSAGE_LIMIT = 1024 * 1024
 
 
 def database_url() -> str:
@@ -40,7 +43,7 @@ def server_command(kind: str, port: int) -> list[str]:
     if kind == "daphne":
         return [
             *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
-            *("--websocket-max-message-size", str(FRAME_LIMIT)),
+            *("--websocket-max-message-size", str(DAPHNE_MESSAGE_LIMIT)),
             *("--websocket-max-frame-size", str(FRAME_LIMIT)),
             "newsroom.asgi:application",
         ]

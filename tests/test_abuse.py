@@ -11,16 +11,20 @@ check (every 0.2 s here), so posts are published from the test process.
 import contextlib
 import json
 import os
+import threading
 import time
 
 import pytest
+from channels.testing import WebsocketCommunicator
 from websockets.sync.client import connect
 
+from newsroom.asgi import application
 from tests.servers import FRAME_LIMIT, AppServer, RawSocket, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT, BINARY = 0x1, 0x2
+WAIT = float(os.environ.get("ABUSE_WAIT", "10"))
 # Close codes: invalid data (not UTF-8) and too big (RFC 6455); readers only listen (ours).
 INVALID_DATA, TOO_BIG, READ_ONLY = 1007, 1009, 4008
 
@@ -57,7 +61,7 @@ def publish_and_receive(watcher, session, make_post, count: int = 3, text: str =
     for number in range(count):
         blocks = (("paragraph", {"text": f"<p>Kilomètre {number}. {text}</p>"}),)
         make_post(session, title=f"Kilomètre {number}", minutes=number, blocks=blocks)
-    received = [json.loads(watcher.recv(timeout=10))["seq"] for _ in range(count)]
+    received = [json.loads(watcher.recv(timeout=WAIT))["seq"] for _ in range(count)]
     assert received == list(range(start + 1, start + count + 1))
     return received
 
@@ -146,3 +150,78 @@ def eventually_accepted(port: int, path: str) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+STUCK_READERS = 300
+POSTS = 60
+# About 16 KB of text per post: each stuck reader is owed far more than socket buffers hold.
+LONG_TEXT = "Les coureurs passent le pont suspendu sous les encouragements. " * 250
+# Generous: each stuck reader may leave up to 64 KiB in daphne's buffer (plus a frame in
+# flight); uvicorn holds next to nothing. Without a bound the server keeps all it owes
+# them: 300 readers x 60 posts x 16 KB, about 280 MB (daphne without liveblog.guards:
+# +147 MB when measured, and it fails here).
+MEMORY_BOUND_KIB = 64 * 1024
+
+
+class PeakMemory(threading.Thread):
+    """Samples the server's RSS until stopped; `peak` is the highest seen."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.peak = server.rss_kib()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, self.server.rss_kib())
+
+
+def test_readers_that_never_read_leave_memory_bounded_and_the_others_served(
+    server, session, watcher, make_post
+):
+    path = reader_path(session)
+    # Forty per address, under the cap: eight neighbours on the loopback network.
+    stuck = [
+        RawSocket(server.port, path, source=f"127.0.0.{2 + number // 40}", receive_buffer=4096)
+        for number in range(STUCK_READERS)
+    ]
+    try:
+        assert {raw.status for raw in stuck} == {101}
+        publish_and_receive(watcher, session, make_post, count=1)
+        start = server.rss_kib()
+        memory = PeakMemory(server)
+        memory.start()
+        publish_and_receive(watcher, session, make_post, count=POSTS, text=LONG_TEXT)
+        memory.done.set()
+        memory.join(timeout=5)
+        owed_kib = STUCK_READERS * POSTS * len(LONG_TEXT) // 1024
+        assert owed_kib > 2 * MEMORY_BOUND_KIB, "the stuck readers must be owed more than the bound"
+        assert memory.peak - start < MEMORY_BOUND_KIB, (
+            f"{server.kind} grew by {memory.peak - start} KiB"
+        )
+        assert server.alive()
+    finally:
+        for raw in stuck:
+            raw.close()
+
+
+async def test_behind_a_proxy_the_configured_header_names_the_address(settings, session):
+    """Through the proxy every socket comes from 127.0.0.1: the header it sets decides."""
+    settings.LIVEBLOG_SOCKETS_PER_ADDRESS = 1
+    settings.LIVEBLOG_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+
+    async def opened(forwarded: str) -> WebsocketCommunicator | None:
+        headers = [(b"origin", b"http://127.0.0.1:8000"), (b"x-forwarded-for", forwarded.encode())]
+        socket = WebsocketCommunicator(application, f"/ws/live/{session.slug}/", headers)
+        accepted, _code = await socket.connect(timeout=10)
+        return socket if accepted else None
+
+    first = await opened("203.0.113.7")
+    assert first is not None
+    # A client may put anything in the header; the proxy appends the address it saw.
+    assert await opened("198.51.100.1, 203.0.113.7") is None, "one socket for 203.0.113.7"
+    second = await opened("203.0.113.7, 198.51.100.20")
+    assert second is not None, "another reader behind the same proxy"
+    await first.disconnect()
+    await second.disconnect()
