@@ -398,7 +398,7 @@ class ReaderProcess:
         # Handshakes in flight per process: readers arrive in a stream, not all in one
         # instant; and the naive peer's group_add per reader needs a Redis connection
         # each, from a pool of 100 (redis-py's default) that raises when exhausted.
-        gate = asyncio.Semaphore(40)
+        gate = asyncio.Semaphore(32)
         outcomes = {"connected": 0, "failed": 0}
 
         async def open_one(index: int) -> None:
