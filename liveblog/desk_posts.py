@@ -2,12 +2,16 @@
 pin, key event, revisions. Each view checks permission, validates, calls one model
 method or workflow, and renders the full page or, for htmx, the fragment."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,6 +22,13 @@ from liveblog.desk_publishing import EditConflict, save_post
 from liveblog.models import Draft, Post, Presence, Revision
 from liveblog.revisions import history, restore_revision
 from liveblog.roles import is_editor, require
+
+log = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "The newsroom database is not answering, so nothing was saved. What you wrote is "
+    "still here: try again in a moment."
+)
 
 
 def desk_url(session, post=None) -> str:
@@ -71,6 +82,12 @@ def compose(request, session, post: Post | None):
         return render_composer(
             request, session, composer, post=post, conflict=conflict.current, status=409
         )
+    except DatabaseError:
+        # Locked or unreachable: the transaction rolled back, so nothing is half-published.
+        # The journalist keeps the form as typed (and the autosaved draft) to try again.
+        log.exception("saving a post of session %s failed", session.pk)
+        composer.post_form.add_error(None, DATABASE_UNAVAILABLE)
+        return render_composer(request, session, composer, post=post, status=503)
     Draft.discard(request.user, session, post)
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
