@@ -1,6 +1,8 @@
 """The audit log in the admin: every admin change is written to it, and it is read-only."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from liveblog.audit import record_change
@@ -36,6 +38,21 @@ class AuditedAdmin(admin.ModelAdmin):
             for obj in queryset:
                 record_admin_change(request, obj, "admin.deleted")
             super().delete_queryset(request, queryset)
+
+
+# People and roles too: making someone an editor is a change worth knowing about.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    pass
 
 
 @admin.register(AuditEntry)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
@@ -232,3 +233,19 @@ def test_an_editor_with_admin_access_reads_the_log_there_but_cannot_change_it(
     delete = reverse("admin:liveblog_auditentry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_giving_someone_a_role_in_the_admin_is_written(admin_client, journalist):
+    editors = Group.objects.get_or_create(name="editors")[0]
+    change = reverse("admin:auth_user_change", args=[journalist.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"groups": [editors.pk], "date_joined_0": "2025-10-21", "date_joined_1": "06:00:00"}
+    data.pop("password", None)
+    data.pop("last_login", None)
+    data.pop("user_permissions", None)
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="admin.changed")
+    assert entry.detail["model"] == "user" and "groups" in entry.detail["fields"]
+    assert entry.detail["object"] == "jeanne"
