@@ -207,21 +207,28 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
 
 
 def reader_page(mode: Mode, sessions: dict[int, object]) -> dict:
-    """Scenario 3 and the polling baseline: page and catch-up requests against uvicorn x1."""
-    server = Server("uvicorn", 1)
-    crowd = Crowd(mode.client_processes)
-    result = {"server": server.name, "concurrency": mode.http_concurrency, "pages": {}}
-    try:
-        server.start()
-        for count, session in sessions.items():
-            url = f"{server.url}{session.get_absolute_url()}"
-            result["pages"][count] = http_load(crowd, server, url, mode)
-        newest = sessions[max(sessions)]
-        poll = f"{server.url}/live/{newest.slug}/events?after={newest.last_seq}"
-        result["poll"] = http_load(crowd, server, poll, mode)
-    finally:
-        crowd.quit()
-        server.close()
+    """Scenario 3 and the polling baseline, on uvicorn x1: the live page with few and many
+    posts, as served (from the page cache between events) and rendered every time (cache
+    off); then an up-to-date poller's catch-up request."""
+    result = {"server": "uvicorn x1", "concurrency": mode.http_concurrency}
+    for label, cache_seconds in (("pages", None), ("pages_rendered", "0")):
+        server = Server("uvicorn", 1)
+        if cache_seconds is not None:
+            server.settings["LIVEBLOG_PAGE_CACHE_SECONDS"] = cache_seconds
+        crowd = Crowd(mode.client_processes)
+        try:
+            server.start()
+            result[label] = {
+                count: http_load(crowd, server, f"{server.url}{session.get_absolute_url()}", mode)
+                for count, session in sessions.items()
+            }
+            if label == "pages":
+                newest = sessions[max(sessions)]
+                poll = f"{server.url}/live/{newest.slug}/events?after={newest.last_seq}"
+                result["poll"] = http_load(crowd, server, poll, mode)
+        finally:
+            crowd.quit()
+            server.close()
     return result
 
 

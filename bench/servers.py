@@ -83,6 +83,7 @@ class Server:
     port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen] = field(default_factory=list)
     shared_socket: socket.socket | None = None
+    settings: dict[str, str] = field(default_factory=dict)  # extra environment
 
     @property
     def name(self) -> str:
@@ -130,7 +131,7 @@ class Server:
         return LOGS / f"{self.kind}-{self.workers}.log"
 
     def start(self, timeout: float = 60) -> None:
-        env = bench_environment()
+        env = {**bench_environment(), **self.settings}
         with self.log.open("a") as log:
             for command in self.commands():
                 fds = (self.shared_socket.fileno(),) if self.shared_socket else ()

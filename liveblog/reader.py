@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from liveblog import structured_data
 from liveblog.models import LiveSession, Post
+from liveblog.page_cache import cached_by_position
 
 RECENT_ENDED = timedelta(days=30)
 # “L'essentiel”: the few key posts listed at the top of the live page.
@@ -30,6 +31,7 @@ def home(request):
     return render(request, "liveblog/home.html", {"sessions": sessions})
 
 
+@cached_by_position
 def live_session(request, slug: str):
     sessions = LiveSession.objects.select_related("lead_photo__credit").prefetch_related(
         "lead_photo__renditions"

@@ -78,8 +78,8 @@ def test_readers_dropped_by_a_crash_catch_up_on_everything_once(tiny_run):
 def test_reader_page_and_catch_up_requests_are_counted(tiny_run):
     _finished, results, _out = tiny_run
     page = results["page"]
-    assert set(page["pages"]) == {"20", "200"}
-    for run in [*page["pages"].values(), page["poll"]]:
+    assert set(page["pages"]) == set(page["pages_rendered"]) == {"20", "200"}
+    for run in [*page["pages"].values(), *page["pages_rendered"].values(), page["poll"]]:
         assert run["requests"] > 0
         assert run["errors"] == 0
 
