@@ -34,7 +34,9 @@ def publish_due_posts(now: datetime | None = None) -> list[Post]:
             if post is None:
                 continue
             try:
-                post.publish(by=post.author, at=post.published_at)
+                # Nobody pressed a button now: the audit log shows the scheduler, and who
+                # scheduled the post in the entry before.
+                post.publish(by=None, at=post.published_at)
             except ValidationError as refused:
                 # A photo lost its alt text or credit since scheduling: back to the author's
                 # drafts rather than out without them (or stuck, holding up the posts after it).

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from liveblog.models import AuditEntry, Post, Revision
 from liveblog.revisions import restore_revision, snapshot
+from liveblog.scheduling import publish_due_posts
 from tests.conftest import START
 from tests.test_desk import composer_data, paragraph
 
@@ -249,3 +250,14 @@ def test_giving_someone_a_role_in_the_admin_is_written(admin_client, journalist)
     entry = AuditEntry.objects.get(action="admin.changed")
     assert entry.detail["model"] == "user" and "groups" in entry.detail["fields"]
     assert entry.detail["object"] == "jeanne"
+
+
+def test_a_scheduled_post_going_out_is_written_as_the_schedulers_act(
+    session, make_post, journalist
+):
+    post = make_post(session, status="draft")
+    post.schedule(START + timedelta(minutes=30), by=journalist)
+    publish_due_posts(now=START + timedelta(hours=1))
+    scheduled, published = AuditEntry.objects.filter(post_id=post.pk).order_by("id")
+    assert (scheduled.action, scheduled.username) == ("post.scheduled", "jeanne")
+    assert (published.action, published.username, published.user_id) == ("post.published", "", None)
