@@ -184,3 +184,17 @@ def test_the_archive_names_people_rubrics_and_photo_credits(full_session):
         range(1, archive["session"]["last_seq"] + 1)
     )
     assert any('id="post-' in event["html"] for event in archive["events"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_names_the_photo_files_still_to_copy(full_session, tmp_path, settings):
+    first = exported(full_session.slug)
+    call_command("flush", interactive=False, verbosity=0)
+    archive = tmp_path / "marathon.json"
+    archive.write_text(first, encoding="utf-8")
+    settings.MEDIA_ROOT = tmp_path / "new-server-media"
+    errors = StringIO()
+    call_command("import_session", str(archive), stdout=StringIO(), stderr=errors)
+    photo_file = json.loads(first)["photos"][0]["file"]
+    assert "1 photo file(s) not in MEDIA_ROOT yet" in errors.getvalue()
+    assert photo_file in errors.getvalue()

@@ -5,9 +5,11 @@ The photo files it references must already be in MEDIA_ROOT (copy the media fold
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from liveblog.archive import ArchiveError, import_session, read_archive
+from liveblog.models import Photo
 
 
 class Command(BaseCommand):
@@ -27,3 +29,16 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from refused
         posts = session.posts.count()
         self.stdout.write(f"Imported “{session.headline}” ({session.slug}): {posts} posts.")
+        if missing := missing_files(session):
+            self.stderr.write(
+                f"{len(missing)} photo file(s) not in MEDIA_ROOT yet: copy them from the "
+                f"old server's media folder: {', '.join(missing)}"
+            )
+
+
+def missing_files(session) -> list[str]:
+    photos = Photo.objects.filter(block__post__session=session) | Photo.objects.filter(
+        pk=session.lead_photo_id
+    )
+    names = {photo.image.name for photo in photos.distinct()}
+    return sorted(name for name in names if not default_storage.exists(name))
