@@ -47,7 +47,7 @@ class SocketsPerAddress:
             return await self.app(scope, receive, send)
         address = client_address(scope)
         if self.open[address] >= settings.LIVEBLOG_SOCKETS_PER_ADDRESS:
-            log.warning("refused a websocket from %s: %s already open", address, self.open[address])
+            log.info("refused a websocket from %s: %s already open", address, self.open[address])
             await refuse(receive, send)
             return None
         self.open[address] += 1
