@@ -164,13 +164,36 @@ class Reader:
             self._closing = asyncio.get_running_loop().create_task(self._on_stop())
 
     async def _catch_up(self) -> bool:
-        events = await database_sync_to_async(missed_events)(self.session_id, self.seq)
-        if events is None:
+        frames = await missed_frames(self.session_id, self.seq)
+        if frames is None:
             return False
-        for event in events:
-            await self._send(encode_frame(event))
-            self.seq = event.seq
+        for seq, frame in frames:
+            await self._send(frame)
+            self.seq = seq
         return True
+
+
+async def missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
+    """What a reader at `after` missed, as (seq, frame); None if it must reload instead.
+
+    Readers behind by the same events (thousands reconnecting after a server restart)
+    share one query and one encoding: the audience keeps the answer until its next event.
+    """
+    audience = this_process().audiences.get(session_id)
+    if audience is None:
+        return await fetch_missed_frames(session_id, after)
+    answers = audience.missed
+    if after not in answers:
+        answer = answers[after] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
+        # A failed query (database down) is not kept: the next reader asks again.
+        answer.add_done_callback(lambda done: done.exception() and answers.pop(after, None))
+    # Shielded: a reader that disconnects meanwhile does not cancel the others' answer.
+    return await asyncio.shield(answers[after])
+
+
+async def fetch_missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
+    events = await database_sync_to_async(missed_events)(session_id, after)
+    return None if events is None else [(event.seq, encode_frame(event)) for event in events]
 
 
 class Audience:
@@ -180,6 +203,8 @@ class Audience:
         self.session_id = session_id
         self.seq = seq  # the newest event handed to these readers
         self.readers: set[Reader] = set()
+        # Catch-up answers by the seq asked from, shared until the next event (missed_frames).
+        self.missed: dict[int, asyncio.Future] = {}
         self.layer = get_channel_layer()
         self.channel: str | None = None
         # Set once the first attempt to subscribe is over, whatever its outcome.
@@ -192,6 +217,7 @@ class Audience:
         if seq <= self.seq:
             return
         self.seq = seq
+        self.missed = {}
         for reader in self.readers:
             reader.offer(seq, frame)
 
