@@ -218,6 +218,8 @@ def test_editors_read_a_sessions_log_on_the_desk_and_journalists_cannot(
     assert page.status_code == 200
     assert "Journal des modifications" in html
     assert "post.pinned" in html and "hugo" in html and "Le peloton passe le pont" in html
+    assert "<code>pinned</code>: True" in html
+    assert "<code>status</code>: scheduled → live" in html
     client.force_login(journalist)
     assert client.get(f"/editor/{session.slug}/audit/").status_code == 403
 

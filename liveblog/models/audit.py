@@ -31,3 +31,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action}"
+
+    @property
+    def detail_lines(self) -> list[tuple[str, str]]:
+        """The detail as (name, text) pairs; a change reads “old → new”."""
+        lines = []
+        for name, value in self.detail.items():
+            if isinstance(value, dict) and set(value) == {"from", "to"}:
+                value = f"{shown(value['from'])} → {shown(value['to'])}"
+            elif isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            lines.append((name, shown(value)))
+        return lines
+
+
+def shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
