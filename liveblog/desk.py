@@ -3,6 +3,7 @@ autosave and presence. Post and session actions live in desk_posts and desk_sess
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
@@ -96,7 +97,13 @@ def autosave(request, slug: str, post_id: int | None = None):
     session = session_for(request, slug)
     post = post_for(request, session, post_id) if post_id else None
     state = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
-    draft = Draft.keep(request.user, session, post, state)
+    try:
+        draft = Draft.keep(request.user, session, post, state)
+    except DatabaseError:
+        # The page still holds every word; say so rather than fail in silence.
+        return render(
+            request, "liveblog/desk_composer.html#autosaved", {"unsaved": True}, status=503
+        )
     return render(request, "liveblog/desk_composer.html#autosaved", {"draft": draft})
 
 

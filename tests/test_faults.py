@@ -28,6 +28,7 @@ from tests.test_delivery_outage import PrivateRedis
 from tests.test_desk import composer_data, paragraph
 
 UNAVAILABLE = "La base de données de la rédaction ne répond pas : rien n'a été enregistré."
+NOT_SAVED = "Brouillon non enregistré : la base de données de la rédaction ne répond pas."
 
 
 @contextlib.contextmanager
@@ -47,8 +48,8 @@ def writes_refused():
         options["options"] = "-c lock_timeout=500"
         params = connection.get_connection_params()
         holder = psycopg.connect(**{k: v for k, v in params.items() if k != "options"})
-        # Readers may still read (the desk renders); nobody may write a post.
-        holder.execute("LOCK TABLE liveblog_post IN EXCLUSIVE MODE")
+        # Readers may still read (the desk renders); nobody may write a post or a draft.
+        holder.execute("LOCK TABLE liveblog_post, liveblog_draft IN EXCLUSIVE MODE")
     try:
         yield
     finally:
@@ -84,8 +85,14 @@ def test_journalist_publishing_while_the_database_refuses_writes_keeps_the_post_
         assert htmx.status_code == 503, "the desk's htmx config swaps this answer in"
         assert UNAVAILABLE in html.unescape(htmx.content.decode())
 
+        more = {**typed, "title": "Arrivée de la tête de course, le chrono"}
+        autosave = client.post(f"/editor/{session.slug}/autosave/", more, HTTP_HX_REQUEST="true")
+        assert autosave.status_code == 503
+        assert NOT_SAVED in html.unescape(autosave.content.decode())
+
     assert not Post.objects.exists(), "nothing half-published"
-    assert Draft.objects.filter(user=journalist).exists(), "the autosaved draft is still there"
+    draft = Draft.objects.get(user=journalist)
+    assert draft.data["title"] == "Arrivée de la tête de course", "the last autosave is still there"
     published = client.post(f"/editor/{session.slug}/posts/new/", typed)
     assert published.status_code == 302
     assert Post.objects.published().get().title == "Arrivée de la tête de course"
