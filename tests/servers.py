@@ -136,16 +136,20 @@ class RawSocket:
         head, _, self.pending = self.pending.partition(b"\r\n\r\n")
         self.status = int(head.split(b" ", 2)[1]) if head else 0
 
-    def send_frame(self, opcode: int, payload: bytes, announced: int | None = None) -> None:
-        """One masked frame; `announced` claims a longer payload than the one sent."""
+    def send_frame(
+        self, opcode: int, payload: bytes, announced: int | None = None, final: bool = True
+    ) -> None:
+        """One masked frame; `announced` claims a longer payload than the one sent; a frame
+        not `final` is a fragment, continued by frames of opcode 0."""
         mask = os.urandom(4)
         length = len(payload) if announced is None else announced
+        first = (0x80 if final else 0) | opcode
         if length < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | length)
+            header = struct.pack("!BB", first, 0x80 | length)
         elif length < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, length)
+            header = struct.pack("!BBH", first, 0x80 | 126, length)
         else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, length)
+            header = struct.pack("!BBQ", first, 0x80 | 127, length)
         masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
         self.sock.sendall(header + mask + masked)
 

@@ -19,11 +19,11 @@ from channels.testing import WebsocketCommunicator
 from websockets.sync.client import connect
 
 from newsroom.asgi import application
-from tests.servers import FRAME_LIMIT, AppServer, RawSocket, database_url
+from tests.servers import DAPHNE_MESSAGE_LIMIT, FRAME_LIMIT, AppServer, RawSocket, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEXT, BINARY = 0x1, 0x2
+CONTINUATION, TEXT, BINARY = 0x0, 0x1, 0x2
 WAIT = float(os.environ.get("ABUSE_WAIT", "10"))
 # Close codes: invalid data (not UTF-8) and too big (RFC 6455); readers only listen (ours).
 INVALID_DATA, TOO_BIG, READ_ONLY = 1007, 1009, 4008
@@ -92,6 +92,20 @@ def test_the_frame_limit_is_where_the_production_command_sets_it(server, session
     # uvicorn says why; daphne (autobahn) drops the connection at once.
     assert over.closed_by_server() == (TOO_BIG if server.kind == "uvicorn" else "dropped")
     over.close()
+
+
+def test_a_message_in_small_fragments_is_refused_at_the_message_limit(server, session, watcher):
+    """Each frame under the frame limit, the message as a whole far over the server's limit."""
+    limit = FRAME_LIMIT if server.kind == "uvicorn" else DAPHNE_MESSAGE_LIMIT
+    abuser = RawSocket(server.port, reader_path(session))
+    fragment = b"x" * FRAME_LIMIT
+    with contextlib.suppress(OSError):  # closed while we were still writing: just as good
+        abuser.send_frame(TEXT, fragment, final=False)
+        for _ in range(limit // FRAME_LIMIT + 8):
+            abuser.send_frame(CONTINUATION, fragment, final=False)
+    assert abuser.closed_by_server() == (TOO_BIG if server.kind == "uvicorn" else "dropped")
+    abuser.close()
+    assert server.alive()
 
 
 @pytest.mark.parametrize(
