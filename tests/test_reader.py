@@ -248,3 +248,9 @@ def test_home_lists_live_then_scheduled_then_recent_ended(client, make_session):
     positions = [html.index(title) for title in order]
     assert positions == sorted(positions)
     assert "Vieux direct" not in html
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_one(client, session):
+    html = client.get(live_url(session)).content.decode()
+    assert '<link rel="icon" href="/static/liveblog/favicon.svg"' in html
+    assert client.get("/static/liveblog/favicon.svg").status_code == 200
