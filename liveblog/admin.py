@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from liveblog.admin_audit import AuditedAdmin
+from liveblog.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from liveblog.imaging import accept_upload, stored_file
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
 from liveblog.renditions import make_renditions_after_commit
@@ -172,19 +172,10 @@ class PhotoAdmin(AuditedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The delivery log, read-only: it is written only by the changes it records."""
 
     list_display = ["session", "seq", "kind", "post", "created_at"]
     list_filter = ["kind", "session"]
     list_select_related = ["session", "post"]
     readonly_fields = ["session", "seq", "kind", "post", "data", "html", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

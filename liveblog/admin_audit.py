@@ -55,8 +55,21 @@ class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
     pass
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For logs written only by the changes they record: nobody adds, changes or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Editors and admins read the log here; nobody adds, changes or deletes an entry."""
 
     list_display = ["at", "username", "action", "session_label", "post_label", "address"]
@@ -81,12 +94,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_editor(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

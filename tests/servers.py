@@ -22,6 +22,39 @@ FRAME_LIMIT = 4096
 DAPHNE_MESSAGE_LIMIT = 1024 * 1024
 
 
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+def production_environment(database: str, redis_url: str, media_root: Path, **extra: str) -> dict:
+    """Environment for server processes on a fresh PostgreSQL `database`, migrated, and Redis."""
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {database}")
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(media_root),
+        **extra,
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    return env
+
+
+def manage(env: dict, *arguments: str, background: bool = False):
+    """`manage.py` in a process of its own; its output, or the process when in the background."""
+    command = [sys.executable, "manage.py", *arguments]
+    if background:
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=60
+    )
+    return done.stdout
+
+
 def database_url() -> str:
     """The database this test run uses, for a server process to share (a file for SQLite)."""
     from django.conf import settings

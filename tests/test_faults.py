@@ -9,10 +9,8 @@ with real server processes.
 import contextlib
 import html
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
@@ -23,7 +21,7 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from liveblog.models import Draft, Post
-from tests.servers import ROOT, AppServer
+from tests.servers import AppServer, manage, production_environment
 from tests.test_delivery_outage import PrivateRedis
 from tests.test_desk import composer_data, paragraph
 
@@ -100,7 +98,6 @@ def test_journalist_publishing_while_the_database_refuses_writes_keeps_the_post_
 
 # --- Real server processes on PostgreSQL and Redis ------------------------------------
 
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "faults"
 REDIS_URL = "redis://127.0.0.1:6379/7"
 POSTS = 16
@@ -133,30 +130,11 @@ for number in range(%(count)d):
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     """The `faults` PostgreSQL database, migrated, with an editor; Redis DB 7."""
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
-        "LIVEBLOG_RESYNC_SECONDS": "0.5",
-    }
-    manage(env, "migrate", "--noinput", "-v0")
+    env = production_environment(
+        DATABASE, REDIS_URL, tmp_path_factory.mktemp("media"), LIVEBLOG_RESYNC_SECONDS="0.5"
+    )
     manage(env, "shell", "-c", SETUP)
     return env
-
-
-def manage(env: dict, *arguments: str, background: bool = False):
-    command = [sys.executable, "manage.py", *arguments]
-    if background:
-        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    done = subprocess.run(
-        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=60
-    )
-    return done.stdout
 
 
 def new_session(env: dict, slug: str) -> int:

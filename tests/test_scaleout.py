@@ -8,22 +8,15 @@ can carry the post from one process to the other.
 
 import http.cookiejar
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-import psycopg
 import pytest
 from websockets.sync.client import connect
 
-ROOT = Path(__file__).resolve().parents[1]
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
+from tests.servers import AppServer, manage, production_environment
+
 DATABASE = "delivery_scaleout"
 REDIS_URL = "redis://127.0.0.1:6379/2"
 PASSWORD = "pw-scaleout-2026"
@@ -38,82 +31,32 @@ print(session.pk, chef.pk)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory):
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+    env = production_environment(
+        DATABASE,
+        REDIS_URL,
+        tmp_path_factory.mktemp("media"),
         # Off: the post must cross between processes through Redis, not the log check.
-        "LIVEBLOG_RESYNC_SECONDS": "3600",
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    created = subprocess.run(
-        [*manage, "shell", "-c", SETUP % PASSWORD],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+        LIVEBLOG_RESYNC_SECONDS="3600",
     )
-    session_id, chef_id = created.stdout.split()[-2:]
+    session_id, chef_id = manage(env, "shell", "-c", SETUP % PASSWORD).split()[-2:]
     return env, session_id, chef_id
 
 
 @pytest.fixture(scope="module")
 def servers(environment):
     env, _session_id, _chef_id = environment
-    started = [Uvicorn(env) for _ in range(2)]
+    started = [AppServer("uvicorn", env) for _ in range(2)]
     yield started
     for server in started:
         server.stop()
 
 
-class Uvicorn:
-    def __init__(self, env: dict):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "uvicorn", "newsroom.asgi:application"]
-        options = ["--port", str(self.port), "--lifespan", "off", "--log-level", "warning"]
-        self.process = subprocess.Popen(
-            [*command, *options], env=env, cwd=ROOT, stderr=subprocess.PIPE
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("uvicorn did not start within 20 s")
-
-    def reader(self):
-        return connect(
-            f"ws://127.0.0.1:{self.port}/ws/live/marathon/",
-            origin=self.url,
-            open_timeout=10,
-        )
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def reader(server: AppServer):
+    return connect(
+        f"ws://127.0.0.1:{server.port}/ws/live/marathon/", origin=server.url, open_timeout=10
+    )
 
 
 class Browser:
@@ -133,7 +76,7 @@ class Browser:
         return self.opener.open(self.url + path, body, timeout=10).read().decode()
 
 
-def publish_through_admin(server: Uvicorn, session_id: str, chef_id: str, title: str) -> None:
+def publish_through_admin(server: AppServer, session_id: str, chef_id: str, title: str) -> None:
     editor = Browser(server.url)
     editor.post_form(
         "/admin/login/?next=/admin/", {"username": "chef", "password": PASSWORD, "next": "/admin/"}
@@ -162,7 +105,7 @@ def publish_through_admin(server: Uvicorn, session_id: str, chef_id: str, title:
 def test_post_published_through_one_process_reaches_readers_of_both(environment, servers):
     first, second = servers
     _env, session_id, chef_id = environment
-    with second.reader() as far_reader, first.reader() as near_reader:
+    with reader(second) as far_reader, reader(first) as near_reader:
         publish_through_admin(first, session_id, chef_id, "Arrivée du marathon")
         far = json.loads(far_reader.recv(timeout=10))
         near = json.loads(near_reader.recv(timeout=10))
