@@ -90,10 +90,10 @@ def server_command(kind: str, port: int) -> list[str]:
 class AppServer:
     """One server process (`kind` is daphne or uvicorn) on a free loopback port."""
 
-    def __init__(self, kind: str, env: dict):
+    def __init__(self, kind: str, env: dict, port: int | None = None):
         self.kind = kind
         self.env = env
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
         self.start()

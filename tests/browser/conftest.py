@@ -9,15 +9,12 @@ brings them to its readers within a couple of seconds.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import sync_playwright
+
+from tests.servers import AppServer, database_url, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,79 +32,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-class Server:
-    def __init__(self, media_root: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.media_root = media_root
-        self.process = None
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": database_url(),
-            "MEDIA_ROOT": str(self.media_root),
-            "SITE_URL": self.url,
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "newsroom.asgi:application",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("daphne did not start within 20 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-
 @pytest.fixture(scope="session")
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     """daphne serving the app (static files and media included) on the test database."""
     media = tmp_path_factory.mktemp("media")
-    live = Server(media)
-    live.start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    live = AppServer("daphne", env, port=port)
+    live.media_root = media
     yield live
     live.stop()
 
