@@ -30,12 +30,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.reader = None
-        found = await database_sync_to_async(session_position)(
-            self.scope["url_route"]["kwargs"]["slug"]
-        )
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        found = this_process().position(slug)
         if found is None:
-            await self.close()
-            return
+            found = await database_sync_to_async(session_position)(slug)
+            if found is None:
+                await self.close()
+                return
+            this_process().remember(slug, found[0])
         session_id, last_seq = found
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         after = parse_after(query.get("after", [None])[0])

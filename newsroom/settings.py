@@ -129,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Browser tests serve pages from a second thread, which needs a file database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
+else:
+    # Under ASGI every request runs in a thread of its own, and a persistent connection
+    # stays open after its thread is gone: 16 concurrent readers' requests held ~90
+    # PostgreSQL connections and the rest failed ("too many clients"). Django's advice
+    # for ASGI: no persistent connections (a pooler in front of PostgreSQL if needed).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 if REDIS_URL:
     # Shared by every server process: login throttling counts, presence, cached fragments.
@@ -222,7 +228,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"liveblog": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "liveblog": {"handlers": ["console"], "level": "INFO"},
+        # With DEBUG off Django only mails a server error to ADMINS: print it too.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # Live page pagination: newest posts shown at once, then "older posts" pages of the same size.
