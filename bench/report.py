@@ -212,6 +212,8 @@ def fan_out_section(results: dict, images: dict, root: Path) -> list[str]:
     ]
     if "fanout" in images:
         lines += [f"![Fan-out latency]({rel(images['fanout'], root)})", ""]
+    if "distribution" in images:
+        lines += [f"![Latency distribution]({rel(images['distribution'], root)})", ""]
     lines += [
         "| server | readers | posts | p50 | p95 | p99 | max | delivered | repeats | complete "
         "| server CPU µs | client CPU µs |",
@@ -379,6 +381,21 @@ def draw(out: Path, results: dict) -> dict[str, Path]:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
         images["fanout"] = save(fig, out / "fanout-p99.png")
+
+        top = max((st["readers"] for r in runs for st in r["steps"]), default=0)
+        tops = [(r["server"], step_at(r, top)) for r in runs]
+        tops = [(name, st) for name, st in tops if st and st.get("latency_quantiles_ms")]
+        if tops:
+            fig, ax = plt.subplots(figsize=(8, 4.5))
+            for name, st in tops:
+                ax.plot(st["latency_quantiles_ms"], range(101), label=name)
+            ax.set_xscale("log")
+            ax.set_xlabel("publish-to-receive latency (ms, log)")
+            ax.set_ylabel("% of deliveries at or under")
+            ax.set_title(f"Latency distribution at {top:,} readers ({results['command']})")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend()
+            images["distribution"] = save(fig, out / "fanout-distribution.png")
 
         per = [(r["server"], idle_per_thousand(r)) for r in runs if idle_per_thousand(r)]
         if per:

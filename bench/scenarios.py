@@ -59,6 +59,14 @@ def percentiles(values: list[float]) -> dict:
     }
 
 
+def quantiles(values: list[float]) -> list[float]:
+    """The 0th to 100th percentiles, for the latency distribution plot."""
+    if not values:
+        return []
+    ordered = sorted(values)
+    return [ordered[min(len(ordered) - 1, len(ordered) * q // 100)] for q in range(101)]
+
+
 def get(url: str) -> int:
     with urllib.request.urlopen(url, timeout=30) as response:
         response.read()
@@ -184,6 +192,7 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
             latencies = counts.pop("latencies_ms")
             step["publish_ms"] = percentiles([s * 1000 for s in seconds])
             step["latency_ms"] = percentiles(latencies)
+            step["latency_quantiles_ms"] = quantiles(latencies)
             step["deliveries"] = counts
             step["posts"] = posts
             step["complete"] = (
