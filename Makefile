@@ -22,7 +22,7 @@ export DJANGO_DEBUG ?= 1
 help:
 	@echo "make demo   set up, load the demo content and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run every test (lint, unit, browser)"
-	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~20 min)"
+	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~15 min)"
 	@echo "make bench-quick  the same harness on small numbers (under two minutes)"
 
 $(BIN)/python:
