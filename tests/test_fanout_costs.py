@@ -5,23 +5,17 @@ storm) share one catch-up. Each still gets every event once, in order."""
 import json
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 
 from liveblog import consumers, readers
 from newsroom.asgi import application
+from tests.test_delivery import (  # noqa: F401  (close_database_connections is autouse)
+    WAIT,
+    close_database_connections,
+    db,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-db = database_sync_to_async
-WAIT = 15
-
-
-@pytest.fixture(autouse=True)
-async def close_database_connections():
-    yield
-    await db(connections.close_all)()
 
 
 def counting(monkeypatch, module, name: str) -> list:
