@@ -10,12 +10,11 @@ from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liveblog import structured_data
 from liveblog.models import Block, LiveSession, Photo, Post
-from liveblog.reader import RECENT_ENDED, before_token, parse_before
+from liveblog.reader import before_token, parse_before
 
 MAX_LIMIT = 100
 
@@ -33,12 +32,7 @@ def api_error(message: str, status: int) -> JsonResponse:
 
 def sessions(request):
     """The lives the home page lists: live, scheduled, recently ended."""
-    recent = timezone.now() - RECENT_ENDED
-    listed = (
-        LiveSession.objects.listed()
-        .exclude(status=LiveSession.Status.ENDED, ended_at__lt=recent)
-        .select_related("lead_photo__credit")
-    )
+    listed = LiveSession.objects.on_home()
     return api_response({"sessions": [session_data(session) for session in listed]})
 
 

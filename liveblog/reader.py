@@ -1,34 +1,27 @@
 """The readers' side: the home page and the live page, complete without JavaScript."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from liveblog import structured_data
 from liveblog.models import LiveSession, Post
 from liveblog.page_cache import cached_by_position
 
-RECENT_ENDED = timedelta(days=30)
 # “L'essentiel”: the few key posts listed at the top of the live page.
 KEY_POSTS_SHOWN = 6
 BEFORE = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 
 def home(request):
-    recent = timezone.now() - RECENT_ENDED
-    sessions = (
-        LiveSession.objects.listed()
-        .exclude(status=LiveSession.Status.ENDED, ended_at__lt=recent)
-        .select_related("lead_photo__credit")
-    )
-    return render(request, "liveblog/home.html", {"sessions": sessions})
+    return render(request, "liveblog/home.html", {"sessions": LiveSession.objects.on_home()})
 
 
 @cached_by_position

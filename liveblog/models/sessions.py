@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -13,7 +15,20 @@ STATUS_ACTIONS = {
 }
 
 
+# Ended lives stay on the home page (and in the API's list) this long.
+RECENT_ENDED = timedelta(days=30)
+
+
 class LiveSessionQuerySet(models.QuerySet):
+    def on_home(self) -> "LiveSessionQuerySet":
+        """What the home page and the API list: `listed()` without lives ended long ago."""
+        recent = timezone.now() - RECENT_ENDED
+        return (
+            self.listed()
+            .exclude(status=LiveSession.Status.ENDED, ended_at__lt=recent)
+            .select_related("lead_photo__credit")
+        )
+
     def listed(self) -> "LiveSessionQuerySet":
         """Home page order: live first, then scheduled (soonest first), then recently ended."""
         order = models.Case(
