@@ -156,7 +156,7 @@ class Publisher:
         """Nothing held open."""
 
     def frame(self, seq: int) -> str:
-        from liveblog.delivery import encode_frame
+        from liveblog.delivery.fanout import encode_frame
         from liveblog.models import Event
 
         return encode_frame(Event.objects.get(session=self.session, seq=seq))

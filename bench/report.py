@@ -270,7 +270,7 @@ def page_section(results: dict, images: dict, root: Path) -> list[str]:
         f"`{results['command']}`: {page['server']}, {page['concurrency']} HTTP clients "
         f"(a new connection per request) for {results['parameters']['http_seconds']:g} s "
         "each, against the live page of a session with few and with many posts (loaded with "
-        "the ORM): as served, from the page cache between two events (liveblog/page_cache.py), "
+        "the ORM): as served, from the page cache between two events (liveblog/live/page_cache.py), "
         "and rendered on every request (`LIVEBLOG_PAGE_CACHE_SECONDS=0`), the cost of the first "
         "reader after each event.",
         "",

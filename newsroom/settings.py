@@ -34,10 +34,10 @@ SECURE = env_flag("DJANGO_SECURE", "0" if DEBUG else "1")
 # How often each server process checks the event log for events the channel layer
 # did not bring its readers (Redis down, dropped messages).
 LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
-# How long a rendered live page may be served from the cache (liveblog.page_cache); every
+# How long a rendered live page may be served from the cache (liveblog.live.page_cache); every
 # event invalidates it at once, this only bounds changes made outside the event log. 0: off.
 LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", "300"))
-# Readers' websockets one address may hold open on one server process (liveblog.guards).
+# Readers' websockets one address may hold open on one server process (liveblog.delivery.guards).
 LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
 # Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
 # Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The client's address for the audit log's entries of this request.
-    "liveblog.audit.RequestAddressMiddleware",
+    "liveblog.domain.audit.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "liveblog.i18n.LanguageFromQueryMiddleware",

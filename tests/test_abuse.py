@@ -172,7 +172,7 @@ POSTS = 60
 LONG_TEXT = "Les coureurs passent le pont suspendu sous les encouragements. " * 250
 # Generous: each stuck reader may leave up to 64 KiB in daphne's buffer (plus a frame in
 # flight); uvicorn holds next to nothing. Without a bound the server keeps all it owes
-# them: 300 readers x 60 posts x 16 KB, about 280 MB (daphne without liveblog.guards:
+# them: 300 readers x 60 posts x 16 KB, about 280 MB (daphne without liveblog.delivery.guards:
 # +147 MB when measured, and it fails here).
 MEMORY_BOUND_KIB = 64 * 1024
 

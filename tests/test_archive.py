@@ -7,9 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from liveblog.domain.revisions import restore_revision
 from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
-from liveblog.renditions import make_renditions
-from liveblog.revisions import restore_revision
+from liveblog.photos.renditions import make_renditions
 from tests.test_desk import composer_data, paragraph
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from liveblog.domain.revisions import restore_revision, snapshot
+from liveblog.domain.scheduling import publish_due_posts
 from liveblog.models import AuditEntry, Post, Revision
-from liveblog.revisions import restore_revision, snapshot
-from liveblog.scheduling import publish_due_posts
 from tests.conftest import START
 from tests.test_desk import composer_data, paragraph
 

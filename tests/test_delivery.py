@@ -9,9 +9,9 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
-from liveblog import readers
+from liveblog.delivery import audience as readers
+from liveblog.delivery.audience import this_process
 from liveblog.models import Block
-from liveblog.readers import this_process
 from newsroom.asgi import application
 from tests.conftest import START
 

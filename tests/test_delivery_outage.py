@@ -9,7 +9,7 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
-from liveblog.delivery import delivery_delayed_since
+from liveblog.delivery.fanout import delivery_delayed_since
 from liveblog.models import LiveSession, Post
 from tests.test_delivery import (  # noqa: F401  (close_database_connections is autouse)
     close_database_connections,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from liveblog.events import render_event
+from liveblog.domain.events import render_event
 from liveblog.models import Block, Event, LiveSession, Post
 from tests.test_delivery import connected, next_message
 

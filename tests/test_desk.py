@@ -395,7 +395,7 @@ def test_embeds_take_the_known_providers_and_send_other_sites_to_a_related_link(
 def test_the_desk_timeline_holds_the_latest_posts_and_points_to_the_reader_page_for_older(
     jclient, assigned, make_post, settings
 ):
-    from liveblog.desk import DESK_TIMELINE_SIZE
+    from liveblog.desk.views import DESK_TIMELINE_SIZE
 
     for minute in range(DESK_TIMELINE_SIZE + 1):
         make_post(assigned, title=f"Point {minute}", minutes=minute)

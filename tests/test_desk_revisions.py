@@ -114,8 +114,8 @@ def test_two_saves_racing_from_the_same_version_never_both_win(
     from django.db import connection
     from django.http import QueryDict
 
-    from liveblog.composer import Composer
-    from liveblog.desk_publishing import EditConflict, save_post
+    from liveblog.desk.composer import Composer
+    from liveblog.desk.publishing import EditConflict, save_post
 
     post = make_post(session, title="Départ", author=journalist)
     barrier = threading.Barrier(2)

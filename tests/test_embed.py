@@ -3,7 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from liveblog.embed import EMBED_POSTS
+from liveblog.live.embed_page import EMBED_POSTS
 from tests.page_data import read_head
 
 pytestmark = pytest.mark.django_db

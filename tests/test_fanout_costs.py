@@ -7,7 +7,8 @@ import json
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from liveblog import consumers, readers
+from liveblog.delivery import audience as readers
+from liveblog.delivery import consumer as consumers
 from newsroom.asgi import application
 from tests.test_delivery import (  # noqa: F401  (close_database_connections is autouse)
     WAIT,

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, features
 
-from liveblog.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
-from liveblog.renditions import announce_renditions, make_renditions
+from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
+from liveblog.photos.renditions import announce_renditions, make_renditions
 from tests.images import (
     ARTIST,
     GPS_IFD,

@@ -179,7 +179,7 @@ def test_sequences_are_per_session(make_session, make_post):
 
 @pytest.mark.django_db(transaction=True)
 def test_record_event_refuses_to_run_outside_a_transaction(session):
-    from liveblog.events import record_event
+    from liveblog.domain.events import record_event
 
     with pytest.raises(RuntimeError):
         record_event(session, "session.updated")

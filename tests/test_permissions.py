@@ -9,9 +9,10 @@ from django.contrib.auth.models import Group
 from django.db import connections
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from liveblog.delivery.routing import websocket_urls
+from liveblog.domain.revisions import snapshot
 from liveblog.models import Post
-from liveblog.revisions import snapshot
-from newsroom.asgi import application, websocket_urls
+from newsroom.asgi import application
 
 ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN = (
     "anonymous",

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from liveblog.domain.scheduling import publish_due_posts
 from liveblog.models import Event, LiveSession, Photo, PhotoCredit, Post
-from liveblog.scheduling import publish_due_posts
 from tests.images import camera_exif, encoded, picture, png_header, with_iptc
 
 pytestmark = pytest.mark.django_db

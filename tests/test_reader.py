@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from liveblog.live.views import before_token
 from liveblog.models import PhotoCredit
-from liveblog.reader import before_token
 
 pytestmark = pytest.mark.django_db
 

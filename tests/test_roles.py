@@ -4,7 +4,7 @@ do anything within a session; only editors create rubrics."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from liveblog.roles import (
+from liveblog.domain.roles import (
     can_create_rubric,
     can_edit_post,
     can_write_in,

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from liveblog.domain.scheduling import publish_due_posts
 from liveblog.models import Event, Post
-from liveblog.scheduling import publish_due_posts
 from tests.test_desk import composer_data, paragraph
 
 pytestmark = pytest.mark.django_db

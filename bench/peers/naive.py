@@ -3,7 +3,7 @@ Channels publisher): every reader's consumer joins the session's group, so one
 `group_send` becomes one channel-layer message per reader, and each consumer serialises
 the event and sends it on its own.
 
-It hears the app's own publish path (liveblog.delivery.fan_out sends to the same group),
+It hears the app's own publish path (liveblog.delivery.fanout.fan_out sends to the same group),
 so both are fed by the same journalist, the same event and the same payload. The app's
 message carries the event already encoded; this consumer decodes it and encodes it
 again per reader, the per-reader serialisation of the pattern.
@@ -25,7 +25,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from liveblog.delivery import session_group  # noqa: E402
+from liveblog.delivery.fanout import session_group  # noqa: E402
 from liveblog.models import LiveSession  # noqa: E402
 
 

@@ -6,7 +6,7 @@ class Event(models.Model):
     """One change readers must see, numbered without gaps within its session.
 
     Written in the same transaction as the change it describes (see
-    liveblog.events.record_event), so the log and the posts never disagree, and
+    liveblog.domain.events.record_event), so the log and the posts never disagree, and
     carrying the HTML readers receive, rendered once when the event is written.
     """
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from liveblog.sanitize import sanitize_html
-from liveblog.text import fold
+from liveblog.content.sanitize import sanitize_html
+from liveblog.content.text import fold
 
 
 class Rubric(models.Model):
@@ -236,12 +236,12 @@ class Post(models.Model):
             self._audit(f"post.{name}", by, **{name: value})
 
     def _record(self, kind: str) -> None:
-        from liveblog.events import record_event
+        from liveblog.domain.events import record_event
 
         record_event(self.session, kind, post=self)
 
     def _audit(self, action: str, by, **detail) -> None:
-        from liveblog.audit import record_change
+        from liveblog.domain.audit import record_change
 
         record_change(action, by=by, post=self, detail=detail)
 
@@ -319,6 +319,6 @@ class Block(models.Model):
 
     @property
     def embed(self):
-        from liveblog.embeds import describe_embed
+        from liveblog.content.social import describe_embed
 
         return describe_embed(self.url)

@@ -164,7 +164,7 @@ class LiveSession(models.Model):
         allowed = {"headline", "standfirst", "lead_photo", "credits"}
         if unknown := set(fields) - allowed:
             raise TypeError(f"not header fields: {', '.join(sorted(unknown))}")
-        from liveblog.audit import changed_values, record_change
+        from liveblog.domain.audit import changed_values, record_change
 
         with transaction.atomic():
             changes = changed_values(self, fields)
@@ -179,7 +179,7 @@ class LiveSession(models.Model):
                 record_change("session.header_updated", by=by, session=self, detail=changes)
 
     def _change_status(self, status, *, by=None, **times) -> None:
-        from liveblog.audit import changed_values, record_change
+        from liveblog.domain.audit import changed_values, record_change
 
         with transaction.atomic():
             changes = changed_values(self, {"status": status, **times})
@@ -194,6 +194,6 @@ class LiveSession(models.Model):
             record_change(STATUS_ACTIONS[status], by=by, session=self, detail=changes)
 
     def _record_header_change(self) -> None:
-        from liveblog.events import record_event
+        from liveblog.domain.events import record_event
 
         record_event(self, "session.updated")

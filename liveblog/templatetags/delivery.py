@@ -1,6 +1,6 @@
 from django import template
 
-from liveblog.delivery import delivery_delayed_since
+from liveblog.delivery.fanout import delivery_delayed_since
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from liveblog.embed import embed_code as code_for
+from liveblog.live.embed_page import embed_code as code_for
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django import template
 
-from liveblog.imaging import MAX_UPLOAD_BYTES
 from liveblog.models import PhotoRendition
+from liveblog.photos.imaging import MAX_UPLOAD_BYTES
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ The server runs in a subprocess on the test database (a file for SQLite, see
 settings), so tests that feed it data use `django_db(transaction=True)`: what
 they write is committed and the server sees it. With the in-memory channel
 layer the server cannot hear events written by this process through the layer,
-but its check of the event log (LIVEBLOG_RESYNC_SECONDS, liveblog.readers)
+but its check of the event log (LIVEBLOG_RESYNC_SECONDS, liveblog.delivery.audience)
 brings them to its readers within a couple of seconds.
 """
 

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from liveblog.embed import embed_code
+from liveblog.live.embed_page import embed_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from liveblog.live.views import before_token
 from liveblog.models import Block
-from liveblog.reader import before_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

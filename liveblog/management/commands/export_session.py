@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liveblog.archive import dumps, export_session
+from liveblog.domain.archive import dumps, export_session
 from liveblog.models import LiveSession
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from liveblog.archive import ArchiveError, import_session, read_archive
+from liveblog.domain.archive import ArchiveError, import_session, read_archive
 from liveblog.models import Photo
 
 

@@ -7,7 +7,7 @@ the middle leaves some photos without them (readers get the original meanwhile).
 from django.core.management.base import BaseCommand
 
 from liveblog.models import Photo
-from liveblog.renditions import make_renditions, rendition_widths
+from liveblog.photos.renditions import make_renditions, rendition_widths
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from liveblog.scheduling import publish_due_posts
+from liveblog.domain.scheduling import publish_due_posts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,181 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
+from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.photos.imaging import accept_upload, stored_file
+from liveblog.photos.renditions import make_renditions_after_commit
+
+admin.site.login_form = ThrottledAuthenticationForm
+admin.site.site_header = _("Live blog administration")
+admin.site.site_title = _("Live blog administration")
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(AuditedAdmin):
+    list_display = [
+        "headline",
+        "status",
+        "language",
+        "scheduled_for",
+        "started_at",
+        "ended_at",
+        "published_count",
+    ]
+    list_filter = ["status", "language", "started_at"]
+    search_fields = ["headline", "slug", "standfirst"]
+    prepopulated_fields = {"slug": ["headline"]}
+    filter_horizontal = ["journalists"]
+    autocomplete_fields = ["lead_photo"]
+    readonly_fields = ["last_seq", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "language", "credits"]}),
+        (
+            _("Schedule"),
+            {"fields": ["status", "scheduled_for", "started_at", "ended_at", "archived_at"]},
+        ),
+        (_("Lead photo"), {"fields": ["lead_photo"]}),
+        (_("People"), {"fields": ["journalists"]}),
+        (
+            _("Record"),
+            {"fields": ["last_seq", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        published = Count("posts", filter=Q(posts__status=Post.Status.PUBLISHED))
+        return super().get_queryset(request).annotate(published_count=published)
+
+    @admin.display(description=_("published posts"), ordering="published_count")
+    def published_count(self, session):
+        return session.published_count
+
+    def save_model(self, request, obj, form, change):
+        # Header changes made here reach readers like those made on the desk.
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & {
+            "headline",
+            "standfirst",
+            "lead_photo",
+            "credits",
+            "status",
+        }:
+            obj.update_header(by=request.user)
+
+
+class BlockInline(admin.StackedInline):
+    model = Block
+    extra = 0
+    autocomplete_fields = ["photo"]
+    fields = ["position", "kind", "text", "attribution", "url", "link_kind", "link_title", "photo"]
+
+
+@admin.register(Post)
+class PostAdmin(AuditedAdmin):
+    list_display = [
+        "__str__",
+        "session",
+        "rubric",
+        "author",
+        "status",
+        "published_at",
+        "pinned",
+        "key_event",
+    ]
+    list_filter = ["status", "pinned", "key_event", "session", "rubric"]
+    search_fields = ["title", "blocks__text", "session__headline", "author__username"]
+    list_select_related = ["session", "rubric", "author"]
+    autocomplete_fields = ["session", "rubric", "author"]
+    readonly_fields = ["version", "created_at", "updated_at", "edited_at"]
+    date_hierarchy = "published_at"
+    inlines = [BlockInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        post = form.instance
+        if change:
+            post.record_edit(by=request.user)
+        elif post.is_published:
+            try:
+                post.publish(by=request.user, at=post.published_at)
+            except ValidationError as refused:
+                # The blocks are saved only now, so the photo rule is checked only now:
+                # keep the work as a draft and say what is missing.
+                post.status = Post.Status.DRAFT
+                post.save(update_fields=["status", "updated_at"])
+                message = _("Saved as a draft, not published: %(reasons)s")
+                self.message_user(
+                    request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
+                )
+
+
+@admin.register(Rubric)
+class RubricAdmin(AuditedAdmin):
+    list_display = ["name", "post_count"]
+    search_fields = ["name", "key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description=_("posts"), ordering="post_count")
+    def post_count(self, rubric):
+        return rubric.post_count
+
+
+@admin.register(PhotoCredit)
+class PhotoCreditAdmin(AuditedAdmin):
+    list_display = ["label", "photographer", "agency", "via"]
+    list_filter = ["agency"]
+    search_fields = ["photographer", "agency", "via"]
+
+
+class PhotoAdminForm(forms.ModelForm):
+    # A plain file field: accept_upload decides what is an image, with clearer messages.
+    image = forms.FileField(label=_("image"), widget=AdminFileWidget)
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "alt_text", "credit", "uploaded_by"]
+
+    def clean_image(self):
+        """An upload here goes through the same checks and stripping as one from the desk."""
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):
+            return stored_file(accept_upload(image))
+        return image
+
+
+@admin.register(Photo)
+class PhotoAdmin(AuditedAdmin):
+    form = PhotoAdminForm
+    list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
+    list_filter = ["credit__agency", "created_at"]
+    search_fields = ["caption", "alt_text", "credit__photographer", "credit__agency"]
+    list_select_related = ["credit", "uploaded_by"]
+    autocomplete_fields = ["credit"]
+    date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        if not obj.uploaded_by_id:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            obj.renditions.all().delete()
+            make_renditions_after_commit(obj)
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """The delivery log, read-only: it is written only by the changes it records."""
+
+    list_display = ["session", "seq", "kind", "post", "created_at"]
+    list_filter = ["kind", "session"]
+    list_select_related = ["session", "post"]
+    readonly_fields = ["session", "seq", "kind", "post", "data", "html", "created_at"]

@@ -1,0 +1,17 @@
+"""The readers' websocket, behind its guards: what `newsroom.asgi` serves under `websocket`."""
+
+from channels.routing import URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import path
+
+from liveblog.delivery.consumer import LiveConsumer
+from liveblog.delivery.guards import Backpressure, SocketsPerAddress
+
+websocket_urls = [path("ws/live/<slug:slug>/", LiveConsumer.as_asgi())]
+
+# Pages on other sites must not open readers' sockets on our behalf; one address may not
+# hold more than its share of sockets, nor a reader that does not read make the server hold
+# what it is owed.
+websocket_application = Backpressure(
+    SocketsPerAddress(AllowedHostsOriginValidator(URLRouter(websocket_urls)))
+)

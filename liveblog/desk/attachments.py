@@ -1,0 +1,89 @@
+"""Photos sent from the composer: stored as soon as they arrive, credited, described.
+
+Kept in one place because uploads will grow (renditions, EXIF, drag and drop).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from liveblog.desk.composer import plain
+from liveblog.models import Photo, PhotoCredit
+from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+
+UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
+
+
+def keep_uploaded_photos(data, files, user) -> dict[int, str]:
+    """Store each acceptable photo in the request and point its block at it (in `data`, a
+    mutable copy of the form post), so an error elsewhere in the composer never loses an
+    upload. Returns, per block number, why an upload was refused."""
+    refused = {}
+    for key in files:
+        match = UPLOAD_KEY.match(key)
+        if not match:
+            continue
+        index = int(match.group(1))
+        prefix = f"blocks-{index}-"
+        try:
+            accepted = accept_upload(files[key])
+        except ValidationError as error:
+            refused[index] = " ".join(error.messages)
+            continue
+        finally:
+            files[key].seek(0)
+        prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
+        photo = store_photo(
+            accepted,
+            by=user,
+            caption=plain(data.get(prefix + "caption", ""))[:500],
+            alt_text=plain(data.get(prefix + "alt_text", ""))[:300],
+            credit=credit_named(data.get(prefix + "credit", "")),
+        )
+        data[prefix + "photo"] = str(photo.pk)
+    return refused
+
+
+def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
+    """Empty caption and credit fields take what the photo's IPTC/EXIF say; the block is
+    then marked so the composer shows them to the journalist before anything goes out."""
+    found = {"caption": suggested["caption"], "credit": suggested_credit(suggested)}
+    filled = False
+    for name, value in found.items():
+        if value and not plain(data.get(prefix + name, "")):
+            data[prefix + name] = value
+            filled = True
+    if filled:
+        data[prefix + "prefilled"] = "1"
+
+
+def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:
+    """Bring a stored photo's caption, alt text and credit in line with the composer."""
+    photo.caption, photo.alt_text = caption, alt_text
+    photo.credit = credit_named(credit)
+    photo.save(update_fields=["caption", "alt_text", "credit"])
+
+
+def credit_named(label: str) -> PhotoCredit | None:
+    """The credit picked in the type-ahead (“© Agency Photo/Name”), or a new one read from it."""
+    label = plain(label).removeprefix("©").strip()
+    if not label:
+        return None
+    for credit in PhotoCredit.objects.all():
+        if credit.label.removeprefix("© ") == label:
+            return credit
+    who, _sep, via = label.partition(" via ")
+    agency, _sep, photographer = who.rpartition(" Photo/")
+    fields = {"agency": agency[:120], "photographer": (photographer or who)[:120]}
+    if not agency:
+        fields = {"agency": "", "photographer": who[:120]}
+    try:
+        with transaction.atomic():
+            return PhotoCredit.objects.get_or_create(**fields, via=via[:120])[0]
+    except IntegrityError:
+        return PhotoCredit.objects.get(**fields, via=via[:120])
+
+
+def credit_labels() -> list[str]:
+    return [credit.label for credit in PhotoCredit.objects.all()]

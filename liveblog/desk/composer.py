@@ -1,0 +1,289 @@
+"""The composer: a post's rubric, title, time and ordered blocks, as one form.
+
+Everything the desk sends is cleaned here, whatever the browser allowed: paragraph
+HTML through the nh3 allow-list, every other text field down to plain text, URLs
+to http(s) only. Adding, moving and removing blocks are plain form posts too, so
+the composer works the same with JavaScript off.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from liveblog.content.sanitize import sanitize_html
+from liveblog.content.social import PROVIDERS, describe_embed
+from liveblog.content.text import fold
+from liveblog.domain.roles import can_create_rubric, is_editor
+from liveblog.models import Block, Photo, Rubric
+
+MAX_BLOCKS = 40
+POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version")
+BLOCK_FIELDS = (
+    "kind",
+    "text",
+    "attribution",
+    "url",
+    "link_kind",
+    "link_title",
+    "photo",
+    "caption",
+    "alt_text",
+    "credit",
+)
+CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def plain(value: str) -> str:
+    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
+    return " ".join(strip_tags(value or "").split())
+
+
+class PlainTextField(forms.CharField):
+    def clean(self, value):
+        return super().clean(plain(value))
+
+
+class PostForm(forms.Form):
+    rubric = PlainTextField(label=_("Rubric"), max_length=60, required=False)
+    title = PlainTextField(label=_("Title"), max_length=200, required=False)
+    scheduled_for = forms.DateTimeField(
+        label=_("Publication time (UTC)"), required=False, widget=DATETIME_INPUT
+    )
+    displayed_at = forms.DateTimeField(
+        label=_("Displayed time (UTC)"),
+        required=False,
+        widget=DATETIME_INPUT,
+        help_text=_("Editors only: the time readers see, for example to backdate a post."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.action = action
+        if not is_editor(user):
+            del self.fields["displayed_at"]
+
+    def clean_rubric(self) -> str:
+        name = self.cleaned_data["rubric"]
+        is_new = name and not Rubric.objects.filter(key=fold(name)).exists()
+        if is_new and not can_create_rubric(self.user):
+            raise ValidationError(
+                _("Only editors create rubrics: pick one from the list."), code="new_rubric"
+            )
+        return name
+
+    def clean_scheduled_for(self):
+        moment = self.cleaned_data["scheduled_for"]
+        if self.action == "schedule":
+            if moment is None:
+                raise ValidationError(_("Give the time to publish at."), code="required")
+            if moment <= timezone.now():
+                raise ValidationError(_("This time has passed: publish now instead."))
+        return moment
+
+
+MISSING = {
+    "text": _("Write the text, or remove this block."),
+    "url": _("Give the address (https://…)."),
+    "link_title": _("Give the title readers will see."),
+    "photo": _("Choose a photo to upload."),
+    "alt_text": _("Describe the image for readers who cannot see it."),
+    "credit": _("Credit the photo: pick a credit or type a new one."),
+}
+
+
+PREFILLED = _("Caption and credit were read from the photo: check them, then send again.")
+
+
+NOT_EMBEDDABLE = _(
+    "Embeds take posts and videos from X, YouTube, Bluesky and Instagram: "
+    "for another site, add a related link."
+)
+
+
+class BlockForm(forms.Form):
+    kind = forms.ChoiceField(choices=Block.Kind.choices, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea({"rows": 4}))
+    attribution = PlainTextField(label=_("Attribution"), max_length=200, required=False)
+    url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+    link_kind = forms.ChoiceField(
+        label=_("Link kind"), choices=Block.LinkKind.choices, required=False
+    )
+    link_title = PlainTextField(label=_("Link title"), max_length=200, required=False)
+    photo = forms.ModelChoiceField(
+        queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    # Only the transport: liveblog.photos.imaging judges the file and desk_photos stores it.
+    image = forms.FileField(label=_("Photo"), required=False)
+    caption = PlainTextField(label=_("Caption"), max_length=500, required=False)
+    alt_text = PlainTextField(
+        label=_("Alt text"),
+        max_length=300,
+        required=False,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    credit = PlainTextField(label=_("Credit"), max_length=400, required=False)
+    upload_error = ""  # set by the view when the photo pipeline refused this block's file
+
+    @property
+    def kind_name(self) -> str:
+        return self["kind"].value() or ""
+
+    @property
+    def stored_photo(self) -> Photo | None:
+        photo_id = self["photo"].value()
+        return (
+            Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
+        )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if self.data.get(self.add_prefix("kind")) == Block.Kind.PARAGRAPH:
+            return sanitize_html(text)
+        return "\n".join(plain(line) for line in text.splitlines()).strip()
+
+    def clean(self):
+        data = super().clean()
+        # Judged on what was sent, not on what survived cleaning: a bad URL is not an empty block.
+        sent = [self.data.get(self.add_prefix(name)) for name in CONTENT_FIELDS]
+        data["empty"] = not any(sent) and not self.files.get(self.add_prefix("image"))
+        if data["empty"] and not self.upload_error:
+            return data
+        kind = data.get("kind")
+        missing = {
+            "text": kind in (Block.Kind.PARAGRAPH, Block.Kind.QUOTE),
+            "url": kind in (Block.Kind.EMBED, Block.Kind.LINK),
+            "link_title": kind == Block.Kind.LINK,
+            "photo": kind == Block.Kind.PHOTO,
+            "alt_text": kind == Block.Kind.PHOTO,
+            "credit": kind == Block.Kind.PHOTO,
+        }
+        for name in [name for name, needed in missing.items() if needed]:
+            if name == "photo" and not data.get("photo"):
+                self.add_error("image", self.upload_error or MISSING["photo"])
+            elif not data.get(name) and name not in self.errors:
+                self.add_error(name, MISSING[name])
+        if kind == Block.Kind.PHOTO and self.data.get(self.add_prefix("prefilled")):
+            # Set by desk_photos from the photo's metadata: a person checks it before it goes out.
+            self.add_error(None, PREFILLED)
+        if kind == Block.Kind.LINK:
+            data["link_kind"] = data.get("link_kind") or Block.LinkKind.ARTICLE
+        url = data.get("url")
+        if (
+            kind == Block.Kind.EMBED
+            and url
+            and describe_embed(url).provider not in PROVIDERS.values()
+        ):
+            self.add_error("url", NOT_EMBEDDABLE)
+        return data
+
+
+class BaseBlockFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.filled_blocks():
+            raise ValidationError(_("Write at least one block: a paragraph, a photo, a quote…"))
+
+    def filled_blocks(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if not form.cleaned_data.get("empty")]
+
+
+BlockFormSet = formset_factory(
+    BlockForm, formset=BaseBlockFormSet, extra=0, max_num=MAX_BLOCKS, validate_max=True
+)
+
+
+class Composer:
+    """The post form and its blocks, bound to what was sent or filled from a saved state."""
+
+    def __init__(self, data=None, files=None, *, user, initial=None, blocks=None, refused=None):
+        action = (data or {}).get("action", "")
+        self.post_form = PostForm(data, user=user, action=action, initial=initial)
+        self.blocks = BlockFormSet(
+            data,
+            files,
+            prefix="blocks",
+            initial=blocks,
+            form_kwargs={"use_required_attribute": False},
+        )
+        for index, reason in (refused or {}).items():
+            if index < len(self.blocks.forms):
+                self.blocks.forms[index].upload_error = reason
+        self.action = action
+
+    @classmethod
+    def from_state(cls, state: dict, *, user, change: str = "") -> "Composer":
+        """An unbound composer showing a saved state (an autosaved draft, a structural change)."""
+        initial = {name: state.get(name, "") for name in POST_FIELDS}
+        blocks = blocks_in(state)
+        return cls(user=user, initial=initial, blocks=apply_change(blocks, change))
+
+    def is_valid(self) -> bool:
+        # Both, always: every error shows next to its field in one round trip.
+        return all([self.post_form.is_valid(), self.blocks.is_valid()])
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.post_form.cleaned_data.get("version")
+
+
+def blocks_in(state: dict) -> list[dict]:
+    try:
+        total = min(int(state.get("blocks-TOTAL_FORMS") or 0), MAX_BLOCKS)
+    except ValueError:
+        total = 0
+    return [
+        {name: state.get(f"blocks-{index}-{name}", "") for name in BLOCK_FIELDS}
+        for index in range(total)
+    ]
+
+
+def apply_change(blocks: list[dict], change: str) -> list[dict]:
+    """`add-<kind>`, `up-<n>`, `down-<n>`, `remove-<n>`: what the composer's block buttons send."""
+    blocks = list(blocks)
+    verb, _sep, arg = change.partition("-")
+    if verb == "add" and arg in Block.Kind.values and len(blocks) < MAX_BLOCKS:
+        blocks.append({"kind": arg})
+        return blocks
+    if not arg.isdigit() or int(arg) >= len(blocks):
+        return blocks
+    index = int(arg)
+    if verb == "remove":
+        del blocks[index]
+    elif verb == "up" and index > 0:
+        blocks[index - 1], blocks[index] = blocks[index], blocks[index - 1]
+    elif verb == "down" and index < len(blocks) - 1:
+        blocks[index + 1], blocks[index] = blocks[index], blocks[index + 1]
+    return blocks
+
+
+def state_of(post) -> dict:
+    """A saved post as composer state, the same shape as a form post or an autosaved draft."""
+    state = {
+        "rubric": post.rubric.name if post.rubric else "",
+        "title": post.title,
+        "version": post.version,
+        "blocks-TOTAL_FORMS": 0,
+    }
+    for index, block in enumerate(post.blocks.select_related("photo__credit")):
+        fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
+        fields["photo"] = block.photo_id or ""
+        if block.photo:
+            fields |= {
+                "caption": block.photo.caption,
+                "alt_text": block.photo.alt_text,
+                "credit": block.photo.credit.label if block.photo.credit else "",
+            }
+        state |= {f"blocks-{index}-{name}": value for name, value in fields.items()}
+        state["blocks-TOTAL_FORMS"] = index + 1
+    return state
+
+
+def new_post_state() -> dict:
+    return {"blocks-TOTAL_FORMS": 1, "blocks-0-kind": Block.Kind.PARAGRAPH}

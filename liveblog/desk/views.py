@@ -1,0 +1,132 @@
+"""The journalists' desk: my sessions, a session's desk (composer and timeline),
+autosave and presence. Post and session actions live in desk_posts and desk_session."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from liveblog.desk.attachments import credit_labels
+from liveblog.desk.composer import Composer, new_post_state, state_of
+from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.domain.roles import (
+    can_edit_post,
+    can_write_in,
+    desk_sessions,
+    is_editor,
+    require,
+    uses_desk,
+)
+from liveblog.models import Draft, LiveSession, Post, Presence, Rubric
+
+# The desk redraws its timeline on every event of the session, so it holds the latest
+# posts, the ones a shift corrects; older ones stay on the reader page.
+DESK_TIMELINE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def session_for(request, slug: str) -> LiveSession:
+    """The session named in the URL, if this person may write in it (403 otherwise)."""
+    session = get_object_or_404(LiveSession, slug=slug)
+    require(can_write_in(request.user, session))
+    return session
+
+
+def post_for(request, session: LiveSession, post_id: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("session"), pk=post_id, session=session)
+    require(can_edit_post(request.user, post))
+    return post
+
+
+@login_required
+def sessions(request):
+    require(uses_desk(request.user))
+    listed = desk_sessions(request.user).listed()
+    return render(request, "liveblog/desk_sessions.html", {"sessions": listed})
+
+
+@login_required
+def desk_session(request, slug: str):
+    session = session_for(request, slug)
+    if request.htmx:
+        return render(request, "liveblog/desk.html#timeline", timeline(session, request.user))
+    Presence.heartbeat(request.user, session)
+    draft = Draft.find(request.user, session)
+    state = draft.data if draft else new_post_state()
+    composer = Composer.from_state(state, user=request.user)
+    context = desk_context(request, session, composer, draft=draft)
+    return render(request, "liveblog/desk.html", context)
+
+
+def desk_context(request, session, composer, *, post=None, draft=None, **extra) -> dict:
+    return {
+        "session": session,
+        "composer": composer,
+        "post": post,
+        "draft": draft,
+        "rubrics": Rubric.objects.values_list("name", flat=True),
+        "credit_labels": credit_labels(),
+        "others_here": Presence.others_here(session, request.user),
+        **timeline(session, request.user),
+        **extra,
+    }
+
+
+def timeline(session: LiveSession, user) -> dict:
+    """The session's posts as readers see them, plus those not out yet and, for editors, deleted."""
+    posts = session.posts.for_display().select_related("session")
+    editor = is_editor(user)
+    pending = posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
+    if not editor:
+        pending = pending.filter(author=user)
+    published = list(posts.published().newest_first()[: DESK_TIMELINE_SIZE + 1])
+    return {
+        "session": session,
+        "is_editor": editor,
+        "published": published[:DESK_TIMELINE_SIZE],
+        "more_published": len(published) > DESK_TIMELINE_SIZE,
+        "pending": pending.order_by("published_at", "-created_at"),
+        "deleted": posts.filter(status=Post.Status.DELETED).newest_first()[:DESK_TIMELINE_SIZE]
+        if editor
+        else [],
+    }
+
+
+@login_required
+@require_POST
+def autosave(request, slug: str, post_id: int | None = None):
+    """The composer's state, saved every few seconds while someone types."""
+    session = session_for(request, slug)
+    post = post_for(request, session, post_id) if post_id else None
+    state = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    try:
+        draft = Draft.keep(request.user, session, post, state)
+    except DatabaseError:
+        # The page still holds every word; say so rather than fail in silence.
+        return render(
+            request, "liveblog/desk_composer.html#autosaved", {"unsaved": True}, status=503
+        )
+    return render(request, "liveblog/desk_composer.html#autosaved", {"draft": draft})
+
+
+@login_required
+@require_POST
+def presence(request, slug: str):
+    session = session_for(request, slug)
+    Presence.heartbeat(request.user, session)
+    others = Presence.others_here(session, request.user)
+    return render(
+        request, "liveblog/desk.html#presence", {"session": session, "others_here": others}
+    )
+
+
+def composer_for_post(request, session, post) -> tuple[Composer, Draft | None]:
+    """An edit starts from the person's autosaved draft of it, if any, else the post itself."""
+    draft = Draft.find(request.user, session, post)
+    state = draft.data if draft else state_of(post)
+    return Composer.from_state(state, user=request.user), draft

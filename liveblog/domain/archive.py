@@ -1,0 +1,332 @@
+"""A live session as one JSON archive, and back.
+
+The archive holds the session's fields, its posts with their blocks and revisions, its
+event log (seq, kind, data and the HTML readers received), and references to its photos
+(files in MEDIA_ROOT, with caption, alt text, credit and renditions); people and rubrics
+are named, not numbered. Posts and photos keep their ids: the event log's HTML and the
+revisions point at them, so an import into an empty database recreates the live exactly
+and an import that would need other ids is refused.
+"""
+
+import json
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from liveblog.domain.audit import record_change
+from liveblog.models import (
+    Block,
+    Event,
+    LiveSession,
+    Photo,
+    PhotoCredit,
+    PhotoRendition,
+    Post,
+    Revision,
+    Rubric,
+)
+
+FORMAT = "newsroom-liveblog/session"
+VERSION = 1
+SESSION_FIELDS = [
+    "slug",
+    "headline",
+    "standfirst",
+    "language",
+    "status",
+    "scheduled_for",
+    "started_at",
+    "ended_at",
+    "archived_at",
+    "credits",
+    "last_seq",
+]
+POST_FIELDS = ["title", "status", "published_at", "edited_at", "pinned", "key_event", "version"]
+BLOCK_FIELDS = ["kind", "text", "attribution", "url", "link_kind", "link_title"]
+
+
+class ArchiveError(Exception):
+    """The archive cannot be imported; the message says why, and nothing was written."""
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def username(user) -> str | None:
+    return user.get_username() if user else None
+
+
+def export_session(session: LiveSession) -> dict:
+    posts = session.posts.select_related("author", "rubric").order_by("id")
+    photo_ids = set(
+        Block.objects.filter(post__session=session, photo__isnull=False).values_list(
+            "photo_id", flat=True
+        )
+    )
+    revisions = Revision.objects.filter(post__session=session).select_related("author")
+    for revision in revisions:
+        photo_ids |= {block["photo"] for block in revision.blocks if block.get("photo")}
+    if session.lead_photo_id:
+        photo_ids.add(session.lead_photo_id)
+    photos = Photo.objects.filter(pk__in=photo_ids).select_related("credit", "uploaded_by")
+    people = {post.author for post in posts} | set(session.journalists.all())
+    people |= {revision.author for revision in revisions if revision.author}
+    people |= {photo.uploaded_by for photo in photos if photo.uploaded_by}
+    by_post = {}
+    for revision in revisions.order_by("version"):
+        by_post.setdefault(revision.post_id, []).append(revision_data(revision))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "session": {
+            **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
+            "lead_photo": session.lead_photo_id,
+            "journalists": sorted(username(user) for user in session.journalists.all()),
+        },
+        "people": [person_data(person) for person in sorted(people, key=username)],
+        "photos": [photo_data(photo) for photo in photos.order_by("id")],
+        "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
+        "events": [event_data(event) for event in session.events.order_by("seq")],
+    }
+
+
+def json_value(value):
+    return when(value) if isinstance(value, datetime) else value
+
+
+def person_data(user) -> dict:
+    return {"username": username(user), "first_name": user.first_name, "last_name": user.last_name}
+
+
+def photo_data(photo: Photo) -> dict:
+    credit = photo.credit
+    return {
+        "id": photo.pk,
+        "file": photo.image.name,
+        "width": photo.width,
+        "height": photo.height,
+        "caption": photo.caption,
+        "alt_text": photo.alt_text,
+        "credit": {"photographer": credit.photographer, "agency": credit.agency, "via": credit.via}
+        if credit
+        else None,
+        "uploaded_by": username(photo.uploaded_by),
+        "created_at": when(photo.created_at),
+        "renditions": [
+            {"width": r.width, "height": r.height, "format": r.format, "file": r.file.name}
+            for r in photo.renditions.order_by("format", "width")
+        ],
+    }
+
+
+def post_data(post: Post, revisions: list[dict]) -> dict:
+    return {
+        "id": post.pk,
+        "author": username(post.author),
+        "rubric": post.rubric.name if post.rubric else None,
+        **{name: json_value(getattr(post, name)) for name in POST_FIELDS},
+        "created_at": when(post.created_at),
+        "updated_at": when(post.updated_at),
+        "blocks": [
+            {**{name: getattr(block, name) for name in BLOCK_FIELDS}, "photo": block.photo_id}
+            for block in post.blocks.order_by("position")
+        ],
+        "revisions": revisions,
+    }
+
+
+def revision_data(revision: Revision) -> dict:
+    return {
+        "version": revision.version,
+        "author": username(revision.author),
+        "created_at": when(revision.created_at),
+        "title": revision.title,
+        "rubric": revision.rubric,
+        "blocks": revision.blocks,
+    }
+
+
+def event_data(event: Event) -> dict:
+    return {
+        "seq": event.seq,
+        "kind": event.kind,
+        "post": event.post_id,
+        "data": event.data,
+        "html": event.html,
+        "created_at": when(event.created_at),
+    }
+
+
+def dumps(archive: dict) -> str:
+    return json.dumps(archive, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def read_archive(text: str) -> dict:
+    try:
+        archive = json.loads(text)
+    except ValueError as error:
+        message = _("This file is not a JSON archive: %(error)s") % {"error": error}
+        raise ArchiveError(message) from error
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise ArchiveError(_("This file is not a live session archive."))
+    if archive.get("version") != VERSION:
+        raise ArchiveError(
+            _("This archive's version (%(version)s) cannot be read here.")
+            % {"version": archive.get("version")}
+        )
+    return archive
+
+
+def import_session(archive: dict, *, by=None) -> LiveSession:
+    """Recreate the archive's session, all of it or nothing (ArchiveError says why)."""
+    try:
+        with transaction.atomic():
+            session = build_session(archive, by=by)
+    except ArchiveError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+        raise ArchiveError(
+            _("This archive is malformed, nothing was imported: %(error)r") % {"error": error}
+        ) from error
+    return session
+
+
+def build_session(archive: dict, *, by) -> LiveSession:
+    fields = archive["session"]
+    slug = fields["slug"]
+    if LiveSession.objects.filter(slug=slug).exists():
+        raise ArchiveError(
+            _("A live with the slug “%(slug)s” already exists: nothing was imported.")
+            % {"slug": slug}
+        )
+    taken = Post.objects.filter(pk__in=[post["id"] for post in archive["posts"]])
+    if taken.exists():
+        raise ArchiveError(
+            _(
+                "This database already has posts with this archive's numbers: import it "
+                "into an empty database. Nothing was imported."
+            )
+        )
+    people = {person["username"]: person_for(person) for person in archive["people"]}
+    photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
+    session = LiveSession.objects.create(
+        **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
+        lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
+    )
+    session.journalists.set([people[name] for name in fields["journalists"]])
+    for post in archive["posts"]:
+        create_post(session, post, people, photos)
+    for event in archive["events"]:
+        created = Event.objects.create(
+            session=session,
+            seq=event["seq"],
+            kind=event["kind"],
+            post_id=event["post"],
+            data=event["data"],
+            html=event["html"],
+        )
+        Event.objects.filter(pk=created.pk).update(created_at=parse_datetime(event["created_at"]))
+    reset_id_sequences()
+    record_change(
+        "session.imported", by=by, session=session, detail={"posts": len(archive["posts"])}
+    )
+    return session
+
+
+def moment(name: str, value):
+    if name.endswith(("_at", "_for")) and value is not None:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(f"{name}: {value!r} is not a date and time")
+        return parsed
+    return value
+
+
+def person_for(person: dict):
+    """The account with this username; created without a password (nobody can log in as
+    it until an admin sets one) if this database does not know it."""
+    user, created = get_user_model().objects.get_or_create(
+        username=person["username"],
+        defaults={"first_name": person["first_name"], "last_name": person["last_name"]},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def photo_for(data: dict, people: dict) -> Photo:
+    """The library's photo with the archive's id if it is the same file, else a new record."""
+    existing = Photo.objects.filter(pk=data["id"]).first()
+    if existing:
+        if existing.image.name != data["file"]:
+            raise ArchiveError(
+                _(
+                    "Photo %(id)s of this archive is another photo in this database: import "
+                    "it into an empty database. Nothing was imported."
+                )
+                % {"id": data["id"]}
+            )
+        return existing
+    credit = None
+    if data["credit"]:
+        credit, _created = PhotoCredit.objects.get_or_create(**data["credit"])
+    # The file is already in MEDIA_ROOT: the record points at it, with its known size.
+    photo = Photo(
+        pk=data["id"],
+        width=data["width"],
+        height=data["height"],
+        image=data["file"],
+        caption=data["caption"],
+        alt_text=data["alt_text"],
+        credit=credit,
+        uploaded_by=people.get(data["uploaded_by"]),
+    )
+    photo.save(force_insert=True)
+    Photo.objects.filter(pk=photo.pk).update(created_at=parse_datetime(data["created_at"]))
+    for rendition in data["renditions"]:
+        PhotoRendition.objects.create(photo=photo, **rendition)
+    return photo
+
+
+def create_post(session: LiveSession, data: dict, people: dict, photos: dict) -> Post:
+    post = Post(
+        pk=data["id"],
+        session=session,
+        author=people[data["author"]],
+        rubric=Rubric.named(data["rubric"]) if data["rubric"] else None,
+        **{name: moment(name, data[name]) for name in POST_FIELDS},
+    )
+    post.save(force_insert=True)
+    Post.objects.filter(pk=post.pk).update(
+        created_at=parse_datetime(data["created_at"]),
+        updated_at=parse_datetime(data["updated_at"]),
+    )
+    for position, block in enumerate(data["blocks"]):
+        photo = photos[block["photo"]] if block["photo"] else None
+        fields = {name: block[name] for name in BLOCK_FIELDS}
+        Block.objects.create(post=post, position=position, photo=photo, **fields)
+    for revision in data["revisions"]:
+        Revision.objects.create(
+            post=post,
+            version=revision["version"],
+            author=people.get(revision["author"]),
+            created_at=parse_datetime(revision["created_at"]),
+            title=revision["title"],
+            rubric=revision["rubric"],
+            blocks=revision["blocks"],
+        )
+    return post
+
+
+def reset_id_sequences() -> None:
+    """PostgreSQL's id counters move past the ids written here (SQLite's do by themselves)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Post, Photo])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

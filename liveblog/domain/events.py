@@ -1,0 +1,60 @@
+"""The event log: every change readers see, in order, with no gaps.
+
+The delivery path is four steps: a model change *records* an event here (same
+transaction, next sequence number, its HTML *rendered once*); after commit the
+event is *fanned out* to readers (liveblog.delivery.fanout); the reader page *applies*
+it (static/liveblog/live.js). A reader who missed some asks for
+`events_after(seq)` and gets exactly those, in order.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from liveblog.models import Event, LiveSession, Post
+
+
+def record_event(session: LiveSession, kind: str, post: Post | None = None) -> Event:
+    """Append the session's next event. Must run inside the transaction that made the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the transaction of the change")
+    # The UPDATE takes the session row's write lock until commit, so concurrent
+    # publishers queue here and sequence numbers come out gap-free and unique.
+    LiveSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
+    session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
+    event.html, event.data = render_event(session, kind, post)
+    event.save()
+    transaction.on_commit(lambda: _fan_out(event), robust=True)
+    return event
+
+
+def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[str, dict]:
+    """The HTML fragment and the data a reader needs to apply one event, in the session's language."""
+    with translation.override(session.language):
+        if kind == Event.Kind.SESSION_UPDATED:
+            html = render_to_string("liveblog/live.html#header", {"session": session})
+            return html, {"status": session.status}
+        data = {"post": post.pk}
+        if kind == Event.Kind.POST_DELETED:
+            return "", data
+        post = Post.objects.for_display().get(pk=post.pk)
+        html = render_to_string("liveblog/live.html#post", {"post": post, "session": session})
+        return html, {**data, "pinned": post.pinned, "sort": sort_key(post)}
+
+
+def sort_key(post: Post) -> str:
+    """Orders posts newest first when compared as strings (the reader page inserts by it)."""
+    return f"{post.published_at:%Y%m%d%H%M%S%f}-{post.pk:012d}"
+
+
+def events_after(session: LiveSession, seq: int, limit: int | None = None):
+    events = Event.objects.filter(session=session, seq__gt=seq).order_by("seq")
+    return events[:limit] if limit else events
+
+
+def _fan_out(event: Event) -> None:
+    from liveblog.delivery.fanout import fan_out
+
+    fan_out(event)

@@ -1,0 +1,103 @@
+"""Every saved version of a post, kept whole: who saved it, when, and its content.
+
+A post's content is its title, its rubric and its blocks; a revision stores them
+as JSON so that restoring one is simply saving that content again as a new edit.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from liveblog.domain.audit import record_change
+from liveblog.models import Block, Photo, Post, Revision, Rubric
+
+CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
+
+
+def block_values(block: Block) -> dict:
+    values = {key: getattr(block, key) for key in CONTENT_KEYS if key != "photo"}
+    return values | {"photo": block.photo_id}
+
+
+def replace_blocks(post: Post, blocks: list[dict]) -> None:
+    """The post's blocks become exactly these, in this order. Call inside a transaction."""
+    post.blocks.all().delete()
+    photo_ids = {
+        value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
+    }
+    existing = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
+    position = 0
+    for values in blocks:
+        fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
+        photo = values.get("photo")
+        photo_id = (photo.pk if hasattr(photo, "pk") else photo) or None
+        if fields["kind"] == Block.Kind.PHOTO and photo_id not in existing:
+            continue  # an old revision's photo since removed from the library
+        Block.objects.create(post=post, position=position, photo_id=photo_id, **fields)
+        position += 1
+
+
+def snapshot(post: Post, *, by=None, save: bool = True) -> Revision:
+    """Keep the post's current version as a revision (or only build it, with save=False)."""
+    revision = Revision(
+        post=post,
+        version=post.version,
+        author=by,
+        title=post.title,
+        rubric=post.rubric.name if post.rubric else "",
+        blocks=[block_values(block) for block in post.blocks.order_by("position")],
+    )
+    if save:
+        revision.save()
+    return revision
+
+
+def original_of(post: Post) -> Revision | None:
+    """A post written elsewhere (admin, demo) has no revision of its current version: this
+    builds it, for the caller to save once its edit is sure to go through."""
+    if post.revisions.filter(version=post.version).exists():
+        return None
+    current = Post.objects.select_related("rubric", "author").get(pk=post.pk)
+    return snapshot(current, by=current.author, save=False)
+
+
+def restore_revision(revision: Revision, *, by=None) -> Post:
+    """Bring back an older version's content; this is a new edit, kept as a new revision."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=revision.post_id)
+        if original := original_of(post):
+            original.save()
+        post.title = revision.title
+        post.rubric = Rubric.named(revision.rubric) if revision.rubric else None
+        post.save(update_fields=["title", "rubric", "updated_at"])
+        replace_blocks(post, revision.blocks)
+        record_change(
+            "post.revision_restored", by=by, post=post, detail={"version": revision.version}
+        )
+        post.record_edit(by=by)
+        snapshot(post, by=by)
+    return post
+
+
+def history(post: Post) -> list[Revision]:
+    """The post's revisions, newest first, each with `changes`: what differs from the one before."""
+    revisions = list(post.revisions.select_related("author").order_by("-version"))
+    # A post saved outside the desk (admin, import) may have no revision yet.
+    olders = [*revisions[1:], None] if revisions else []
+    for newer, older in zip(revisions, olders, strict=True):
+        newer.changes = changes_between(older, newer)
+    return revisions
+
+
+def changes_between(older: Revision | None, newer: Revision) -> list[str]:
+    if older is None:
+        return []
+    changed = [
+        label
+        for label, attr in (
+            (_("title"), "title"),
+            (_("rubric"), "rubric"),
+            (_("content"), "blocks"),
+        )
+        if getattr(older, attr) != getattr(newer, attr)
+    ]
+    return [str(label) for label in changed] or [str(_("no change in content"))]
