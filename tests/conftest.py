@@ -1,7 +1,7 @@
 """Fixtures that build realistic newsroom objects in one line."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,8 +9,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
-
-START = datetime(2025, 10, 21, 6, 30, tzinfo=UTC)
+from tests.helpers import START
 
 
 @pytest.fixture(scope="session", autouse=True)

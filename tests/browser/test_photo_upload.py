@@ -8,7 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from liveblog.models import Photo, PhotoCredit
-from tests.images import camera_exif, encoded, picture, with_iptc
+from tests.helpers.images import camera_exif, encoded, picture, with_iptc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

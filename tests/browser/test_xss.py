@@ -16,8 +16,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
-from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (same browser set-up)
-from tests.test_desk import composer_data, jpeg
+from tests.helpers import composer_data, jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,0 +1,78 @@
+"""What fan-out costs per reader: readers of a session already followed in the process
+connect without asking the database, and readers behind by the same posts (a reconnect
+storm) share one catch-up. Each still gets every event once, in order."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from liveblog.delivery import audience as readers
+from liveblog.delivery import consumer as consumers
+from newsroom.asgi import application
+from tests.helpers import WAIT
+
+db = database_sync_to_async
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def counting(monkeypatch, module, name: str) -> list:
+    """Count the calls of `module.name`, which still does its real work."""
+    calls, real = [], getattr(module, name)
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+async def connected(slug: str, after: int | None = None) -> WebsocketCommunicator:
+    query = "" if after is None else f"?after={after}"
+    communicator = WebsocketCommunicator(
+        application, f"/ws/live/{slug}/{query}", headers=[(b"origin", b"http://127.0.0.1:8000")]
+    )
+    accepted, _code = await communicator.connect()
+    assert accepted
+    return communicator
+
+
+async def seqs(communicator: WebsocketCommunicator, count: int) -> list[int]:
+    return [json.loads(await communicator.receive_from(timeout=WAIT))["seq"] for _ in range(count)]
+
+
+async def test_readers_of_a_followed_session_connect_without_a_query(
+    session, make_post, monkeypatch
+):
+    lookups = counting(monkeypatch, consumers, "session_position")
+    first = await connected(session.slug)
+    others = [await connected(session.slug) for _ in range(5)]
+    assert len(lookups) == 1
+    at = session.last_seq
+    post = await db(make_post)(session, title="Le peloton passe le pont", minutes=3)
+    for live in [first, *others]:
+        message = json.loads(await live.receive_from(timeout=WAIT))
+        assert (message["seq"], message["post"]) == (at + 1, post.pk)
+        await live.disconnect()
+
+
+async def test_readers_behind_by_the_same_posts_share_one_catch_up(session, make_post, monkeypatch):
+    watcher = await connected(session.slug)
+    at = session.last_seq
+    for minute in range(3):
+        await db(make_post)(session, title=f"Kilomètre {minute}", minutes=minute)
+    assert await seqs(watcher, 3) == [at + 1, at + 2, at + 3]
+    catch_ups = counting(monkeypatch, readers, "missed_events")
+    behind = [await connected(session.slug, after=at) for _ in range(6)]
+    for live in behind:
+        assert await seqs(live, 3) == [at + 1, at + 2, at + 3]
+    assert len(catch_ups) == 1
+    later = await db(make_post)(session, title="Arrivée", minutes=30)
+    for live in [watcher, *behind]:
+        message = json.loads(await live.receive_from(timeout=WAIT))
+        assert message["post"] == later.pk
+        assert await live.receive_nothing(timeout=0.2)
+        await live.disconnect()

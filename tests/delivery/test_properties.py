@@ -1,0 +1,118 @@
+"""Whatever journalists do and however often a reader's connection drops, the reader ends
+up seeing exactly what the server shows: every event once, in order, none missing."""
+
+import itertools
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from liveblog.domain.events import render_event
+from liveblog.models import Block, Event, LiveSession, Post
+from tests.helpers import connected, next_message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+db = database_sync_to_async
+slugs = itertools.count()
+
+changes = st.lists(
+    st.one_of(
+        st.just(("publish",)),
+        st.tuples(st.sampled_from(["edit", "delete", "pin"]), st.integers(0, 30)),
+        st.just(("headline",)),
+        # The reader's connection drops, losing whatever was on its way.
+        st.just(("drop",)),
+        # The reader reads whatever has arrived so far.
+        st.just(("read",)),
+    ),
+    max_size=14,
+)
+
+
+class ReaderView:
+    """What a reader's page shows, built only from the messages it receives."""
+
+    def __init__(self, seq: int):
+        self.seq = seq
+        self.posts: dict[int, tuple[str, bool]] = {}
+        self.header = None
+
+    def apply(self, message: dict) -> None:
+        assert message["seq"] == self.seq + 1, "each event once, in order, none missing"
+        self.seq = message["seq"]
+        if message["kind"] == "session.updated":
+            self.header = message["html"]
+        elif message["kind"] == "post.deleted":
+            del self.posts[message["post"]]
+        else:
+            self.posts[message["post"]] = (message["html"], message["pinned"])
+
+
+def server_view(session_id: int) -> tuple[int, dict, str]:
+    session = LiveSession.objects.get(pk=session_id)
+    posts = {}
+    for post in session.posts.published():
+        html, data = render_event(session, Event.Kind.POST_UPDATED, post)
+        posts[post.pk] = (html, data["pinned"])
+    header, _data = render_event(session, Event.Kind.SESSION_UPDATED, None)
+    return session.last_seq, posts, header
+
+
+def change(session: LiveSession, author, step: tuple, posts: list[Post], number: int) -> None:
+    kind, *pick = step
+    if kind == "publish":
+        post = Post.objects.create(session=session, author=author, title=f"Point {number}")
+        Block.objects.create(post=post, position=0, kind="paragraph", text="Les coureurs passent.")
+        post.publish(by=author)
+        posts.append(post)
+    elif kind == "headline":
+        session.update_header(by=author, headline=f"Marathon : point {number}")
+    elif posts:
+        post = posts[pick[0] % len(posts)]
+        if kind == "edit":
+            Block.objects.filter(post=post).update(text=f"Les coureurs passent ({number}).")
+            post.record_edit(by=author)
+        elif kind == "pin":
+            post.set_pinned(not post.pinned, by=author)
+        else:
+            post.delete_softly(by=author)
+            posts.remove(post)
+
+
+async def follow(session: LiveSession, author, steps: list[tuple]) -> None:
+    session_id = session.pk
+    view = ReaderView(session.last_seq)
+    live = await connected(session.slug, after=view.seq)
+    posts: list[Post] = []
+    for number, step in enumerate(steps):
+        if step[0] == "drop":
+            await live.disconnect()
+            live = await connected(session.slug, after=view.seq)
+        elif step[0] == "read":
+            while not await live.receive_nothing(timeout=0.05):
+                view.apply(await next_message(live))
+        else:
+            await db(change)(session, author, step, posts, number)
+    last_seq, posts_shown, header = await db(server_view)(session_id)
+    while view.seq < last_seq:
+        view.apply(await next_message(live))
+    assert view.posts == posts_shown
+    if view.header is not None:
+        assert view.header == header
+    assert await live.receive_nothing(timeout=0.05), "nothing more, nothing twice"
+    await live.disconnect()
+
+
+@examples(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=changes)
+def test_reader_view_equals_server_view_whatever_happens(make_session, editor, steps):
+    session = make_session(slug=f"marathon-{next(slugs)}")
+    async_to_sync(follow)(session, editor, steps)

@@ -1,0 +1,76 @@
+"""Drafts autosave to the server and come back wherever the journalist reopens the desk."""
+
+import pytest
+from django.test import Client
+
+from liveblog.models import Draft, Post
+from tests.helpers import composer_data, paragraph
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assigned(session, journalist):
+    session.journalists.add(journalist)
+    return session
+
+
+def test_a_draft_typed_in_one_browser_comes_back_in_another(journalist, assigned):
+    first = Client()
+    first.force_login(journalist)
+    data = composer_data(
+        paragraph("Le vent se lève sur le port."),
+        ("quote", {"text": "Quel vent !"}),
+        title="Alerte",
+    )
+    response = first.post(f"/editor/{assigned.slug}/autosave/", data, HTTP_HX_REQUEST="true")
+    assert "Brouillon enregistré à" in response.content.decode()
+    assert not Post.objects.exists()
+
+    second = Client()
+    second.force_login(journalist)
+    html = second.get(f"/editor/{assigned.slug}/").content.decode()
+    assert "Votre brouillon enregistré à" in html
+    assert 'value="Alerte"' in html
+    assert "Le vent se lève sur le port." in html
+    assert "Quel vent !" in html
+
+
+def test_each_person_gets_only_their_own_draft(client, journalist, editor, assigned):
+    client.force_login(journalist)
+    client.post(f"/editor/{assigned.slug}/autosave/", composer_data(paragraph("Secret")))
+    client.force_login(editor)
+    assert "Secret" not in client.get(f"/editor/{assigned.slug}/").content.decode()
+
+
+def test_publishing_clears_the_draft(client, journalist, assigned):
+    client.force_login(journalist)
+    data = composer_data(paragraph("Publié, donc plus un brouillon."), title="Publié")
+    client.post(f"/editor/{assigned.slug}/autosave/", data)
+    client.post(f"/editor/{assigned.slug}/posts/new/", data)
+    assert not Draft.objects.exists()
+    html = client.get(f"/editor/{assigned.slug}/").content.decode()
+    assert 'value="Publié"' not in html
+
+
+def test_an_edit_in_progress_comes_back_with_the_version_it_started_from(
+    client, journalist, assigned, make_post
+):
+    post = make_post(assigned, title="Avant", author=journalist)
+    client.force_login(journalist)
+    edit = f"/editor/{assigned.slug}/posts/{post.pk}/"
+    data = composer_data(paragraph("Correction en cours"), title="Après", version=post.version)
+    client.post(edit + "autosave/", data)
+    html = client.get(edit + "edit/").content.decode()
+    assert 'value="Après"' in html and "Correction en cours" in html
+    assert f'name="version" value="{post.version}"' in html
+    post.refresh_from_db()
+    assert post.title == "Avant"
+
+
+def test_clear_throws_the_draft_away(client, journalist, assigned):
+    client.force_login(journalist)
+    client.post(f"/editor/{assigned.slug}/autosave/", composer_data(paragraph("À jeter")))
+    client.post(f"/editor/{assigned.slug}/posts/new/", {"change": "clear"})
+    assert not Draft.objects.exists()
+    assert "À jeter" not in client.get(f"/editor/{assigned.slug}/").content.decode()

@@ -1,0 +1,200 @@
+"""A live session leaves as one JSON archive and comes back identical into an empty database."""
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from liveblog.domain.revisions import restore_revision
+from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
+from liveblog.photos.renditions import make_renditions
+from tests.helpers import composer_data, paragraph
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(slug: str) -> str:
+    out = StringIO()
+    call_command("export_session", slug, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def full_session(client, session, journalist, editor, make_post, make_photo):
+    """A live with every kind of block, a photo with renditions as the lead photo, an edit
+    and a restored revision, a pinned key event, a deleted post, a draft and a schedule."""
+    session.journalists.add(journalist)
+    photo = make_photo(caption="L'arrivée sous la pluie.", size=(800, 450))
+    make_renditions(photo)
+    session.update_header(by=editor, lead_photo=photo, credits="Rédaction : Jeanne Martin")
+    Rubric.named("Résultats")
+    client.force_login(journalist)
+    blocks = [
+        paragraph("<p>Le vainqueur boucle la course en <strong>2 h 08</strong>.</p>"),
+        ("quote", {"text": "Une course magnifique.", "attribution": "Le vainqueur"}),
+        ("embed", {"url": "https://bsky.app/profile/marathon.example/post/1", "text": ""}),
+        (
+            "link",
+            {
+                "link_kind": "video",
+                "link_title": "Revoir l'arrivée",
+                "url": "https://example.org/v",
+            },
+        ),
+        (
+            "photo",
+            {
+                "photo": photo.pk,
+                "caption": photo.caption,
+                "alt_text": "La ligne.",
+                "credit": photo.credit.label,
+            },
+        ),
+    ]
+    new = f"/editor/{session.slug}/posts/new/"
+    client.post(new, composer_data(*blocks, title="Arrivée", rubric="Résultats"))
+    post = Post.objects.get(title="Arrivée")
+    edit = composer_data(*blocks, title="Arrivée du vainqueur", rubric="Résultats", version=1)
+    client.post(f"/editor/{session.slug}/posts/{post.pk}/edit/", edit)
+    restore_revision(Revision.objects.get(post=post, version=1), by=editor)
+    post.refresh_from_db()
+    post.set_pinned(True, by=editor)
+    post.set_key_event(True, by=editor)
+    make_post(session, title="Faux départ", minutes=5, status="deleted")
+    make_post(session, title="Ravitaillement", minutes=10, rubric="Course")
+    make_post(session, title="Brouillon du soir", status="draft")
+    make_post(session, title="Podium à 14H", minutes=400, status="scheduled")
+    session.refresh_from_db()
+    return session
+
+
+def articles(html: str) -> list[str]:
+    return re.findall(r"<article\b.*?</article>", html, flags=re.S)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_page(
+    client, full_session, tmp_path
+):
+    slug = full_session.slug
+    first = exported(slug)
+    page_before = client.get(f"/live/{slug}/").content.decode()
+    assert len(json.loads(first)["posts"]) == 5
+    call_command("flush", interactive=False, verbosity=0)
+    assert not LiveSession.objects.exists()
+    archive = tmp_path / "marathon.json"
+    archive.write_text(first, encoding="utf-8")
+
+    call_command("import_session", str(archive), stdout=StringIO())
+
+    assert exported(slug) == first
+    page_after = client.get(f"/live/{slug}/").content.decode()
+    assert articles(page_after) == articles(page_before)
+    assert len(articles(page_after)) == 2
+    assert "Arrivée" in page_after and "2 h 08" in page_after and "srcset" in page_after
+    imported = LiveSession.objects.get(slug=slug)
+    assert imported.events.count() == imported.last_seq == json.loads(first)["session"]["last_seq"]
+    assert AuditEntry.objects.filter(action="session.imported").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_written_after_an_import_get_new_numbers(client, full_session, tmp_path, editor):
+    first = exported(full_session.slug)
+    call_command("flush", interactive=False, verbosity=0)
+    archive = tmp_path / "marathon.json"
+    archive.write_text(first, encoding="utf-8")
+    call_command("import_session", str(archive), stdout=StringIO())
+    session = LiveSession.objects.get()
+    highest = max(post["id"] for post in json.loads(first)["posts"])
+    post = Post.objects.create(session=session, author=session.posts.first().author)
+    assert post.pk > highest
+
+
+def test_an_archive_whose_live_already_exists_is_refused_and_nothing_changes(
+    full_session, tmp_path
+):
+    archive = tmp_path / "marathon.json"
+    archive.write_text(exported(full_session.slug), encoding="utf-8")
+    posts, blocks = Post.objects.count(), Block.objects.count()
+    with pytest.raises(CommandError, match="« marathon » existe déjà"):
+        call_command("import_session", str(archive))
+    assert (Post.objects.count(), Block.objects.count()) == (posts, blocks)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{pas du json", "n'est pas une archive JSON"),
+        ('{"format": "autre chose"}', "n'est pas une archive de direct"),
+        ('{"format": "newsroom-liveblog/session", "version": 99}', r"archive \(99\) ne peut pas"),
+        (
+            '{"format": "newsroom-liveblog/session", "version": 1, "session": {"slug": "x"}}',
+            "archive est mal formée",
+        ),
+    ],
+)
+def test_a_malformed_archive_is_refused_with_a_clear_message(tmp_path, content, message):
+    archive = tmp_path / "archive.json"
+    archive.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_session", str(archive))
+    assert not LiveSession.objects.exists()
+
+
+def test_an_archive_cut_short_writes_nothing(full_session, tmp_path):
+    archive = json.loads(exported(full_session.slug))
+    archive["session"]["slug"] = "marathon-copie"
+    archive["posts"] = []
+    del archive["events"]
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(archive), encoding="utf-8")
+    with pytest.raises(CommandError, match="mal formée"):
+        call_command("import_session", str(path))
+    assert not LiveSession.objects.filter(slug="marathon-copie").exists()
+
+
+def test_editors_download_the_archive_from_the_desk(client, full_session, editor):
+    client.force_login(editor)
+    response = client.get(f"/editor/{full_session.slug}/export/")
+    assert response["Content-Disposition"] == 'attachment; filename="marathon.json"'
+    assert response.content.decode() == exported(full_session.slug)
+
+
+def test_the_archive_names_people_rubrics_and_photo_credits(full_session):
+    archive = json.loads(exported(full_session.slug))
+    arrival = next(post for post in archive["posts"] if post["title"] == "Arrivée")
+    assert arrival["author"] == "jeanne" and arrival["rubric"] == "Résultats"
+    assert [block["kind"] for block in arrival["blocks"]] == [
+        "paragraph",
+        "quote",
+        "embed",
+        "link",
+        "photo",
+    ]
+    assert [revision["version"] for revision in arrival["revisions"]] == [1, 2, 3]
+    assert arrival["revisions"][1]["title"] == "Arrivée du vainqueur"
+    photo = archive["photos"][0]
+    assert photo["credit"] == {"photographer": "Léa Moreau", "agency": "Clairvue", "via": ""}
+    assert {r["format"] for r in photo["renditions"]} == {"webp", "jpeg"}
+    assert archive["session"]["lead_photo"] == photo["id"]
+    assert archive["session"]["journalists"] == ["jeanne"]
+    assert [event["seq"] for event in archive["events"]] == list(
+        range(1, archive["session"]["last_seq"] + 1)
+    )
+    assert any('id="post-' in event["html"] for event in archive["events"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_names_the_photo_files_still_to_copy(full_session, tmp_path, settings):
+    first = exported(full_session.slug)
+    call_command("flush", interactive=False, verbosity=0)
+    archive = tmp_path / "marathon.json"
+    archive.write_text(first, encoding="utf-8")
+    settings.MEDIA_ROOT = tmp_path / "new-server-media"
+    errors = StringIO()
+    call_command("import_session", str(archive), stdout=StringIO(), stderr=errors)
+    photo_file = json.loads(first)["photos"][0]["file"]
+    assert "1 photo file(s) not in MEDIA_ROOT yet" in errors.getvalue()
+    assert photo_file in errors.getvalue()

@@ -1,0 +1,97 @@
+"""The benchmark harness works and counts deliveries right (no timing is judged here:
+figures come from `make bench`, on a quiet machine, not from the test suite).
+
+The tiny run starts real servers (uvicorn, the naive Channels peer, the bare websockets
+ceiling) on PostgreSQL and Redis, connects real readers, publishes real posts and kills
+and restarts a server, in about half a minute. It uses a database and a Redis DB of its
+own (`bench_test`, DB 15), so a `make bench` running meanwhile keeps `bench` and DB 5.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.report import failures
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--mode", "tiny", "--out", str(out), "--no-plots"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BENCH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/bench_test",
+            "BENCH_REDIS_URL": "redis://127.0.0.1:6379/15",
+            "BENCH_STATIC_ROOT": str(out / "static"),
+            "BENCH_LOGS": str(out / "logs"),
+            "BENCH_RUN": f"test{os.getpid()}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    results = json.loads((out / "results.json").read_text())
+    return finished, results, out
+
+
+def test_tiny_run_succeeds_and_writes_the_report(tiny_run):
+    finished, _results, out = tiny_run
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    report = (out / "BENCHMARKS.md").read_text()
+    assert "python -m bench.run --mode tiny" in report
+    assert "## Goals of issue 5" in report
+    assert "## 5. Reconnect storm" in report
+
+
+def test_every_reader_gets_every_post_exactly_once_from_app_and_peers(tiny_run):
+    _finished, results, _out = tiny_run
+    servers = {run["server"]: run for run in results["fanout"]}
+    assert set(servers) == {"uvicorn x1", "naive x1", "ceiling x1"}
+    for run in servers.values():
+        for step in run["steps"]:
+            counts = step["deliveries"]
+            assert counts["readers"] == step["readers"]
+            assert counts["expected"] == step["readers"] * step["posts"]
+            assert counts["delivered"] == counts["expected"], (run["server"], counts)
+            assert counts["repeats"] == 0
+            assert step["latency_ms"]["count"] == counts["expected"]
+
+
+def test_readers_dropped_by_a_crash_catch_up_on_everything_once(tiny_run):
+    _finished, results, _out = tiny_run
+    storm = results["storm"]
+    total = storm["total"]
+    assert total["reconnects"] >= storm["readers"]
+    assert total["delivered"] == total["expected"] == storm["readers"] * 10
+    assert total["repeats"] == 0
+    assert storm["complete"]
+
+
+def test_reader_page_and_catch_up_requests_are_counted(tiny_run):
+    _finished, results, _out = tiny_run
+    page = results["page"]
+    assert set(page["pages"]) == set(page["pages_rendered"]) == {"20", "200"}
+    for run in [*page["pages"].values(), *page["pages_rendered"].values(), page["poll"]]:
+        assert run["requests"] > 0
+        assert run["errors"] == 0
+
+
+def test_a_lost_or_repeated_delivery_fails_the_run():
+    step = {
+        "readers": 3,
+        "posts": 2,
+        "complete": False,
+        "deliveries": {"delivered": 5, "expected": 6, "repeats": 1},
+    }
+    results = {"fanout": [{"server": "uvicorn x1", "kind": "uvicorn", "steps": [step]}]}
+    assert failures(results) == ["uvicorn x1 at 3 readers: 5 of 6 deliveries, 1 repeated"]
+    peer = {"server": "naive x1", "kind": "naive", "steps": [step]}
+    assert failures({"fanout": [peer]}) == []
