@@ -36,7 +36,10 @@ class LiveSessionAdmin(AuditedAdmin):
     readonly_fields = ["last_seq", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "language", "credits"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "standfirst", "summary", "language", "credits"]},
+        ),
         (
             _("Schedule"),
             {"fields": ["status", "scheduled_for", "started_at", "ended_at", "archived_at"]},
@@ -60,12 +63,18 @@ class LiveSessionAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         # Header changes made here reach readers like those made on the desk.
         super().save_model(request, obj, form, change)
+        # Times too: the status line shows them, so readers must see a corrected one.
         if change and set(form.changed_data) & {
             "headline",
             "standfirst",
+            "summary",
             "lead_photo",
             "credits",
             "status",
+            "scheduled_for",
+            "started_at",
+            "ended_at",
+            "archived_at",
         }:
             obj.update_header(by=request.user)
 

@@ -23,6 +23,15 @@ class HeaderForm(forms.Form):
     standfirst = forms.CharField(
         label=gettext_lazy("Standfirst"), required=False, widget=forms.Textarea({"rows": 3})
     )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 5}),
+        help_text=gettext_lazy(
+            "The key points so far, one per line: readers see them as a list, updated live."
+        ),
+    )
     lead_photo = forms.ModelChoiceField(
         label=gettext_lazy("Lead photo"),
         queryset=Photo.objects.all(),
@@ -44,6 +53,11 @@ class HeaderForm(forms.Form):
     def clean_standfirst(self) -> str:
         return "\n".join(plain(line) for line in self.cleaned_data["standfirst"].splitlines())
 
+    def clean_summary(self) -> str:
+        # Plain text, one point a line: tags are dropped, blank lines too.
+        lines = (plain(line) for line in self.cleaned_data["summary"].splitlines())
+        return "\n".join(line for line in lines if line)
+
     def clean_credits(self) -> str:
         return "\n".join(plain(line) for line in self.cleaned_data["credits"].splitlines())
 
@@ -60,6 +74,7 @@ def edit_header(request, slug: str):
     initial = {
         "headline": session.headline,
         "standfirst": session.standfirst,
+        "summary": session.summary,
         "lead_photo": session.lead_photo,
         "credits": session.credits,
     }

@@ -85,6 +85,7 @@ def export_session(session: LiveSession) -> dict:
         "version": VERSION,
         "session": {
             **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
+            "summary": session.summary,
             "lead_photo": session.lead_photo_id,
             "journalists": sorted(username(user) for user in session.journalists.all()),
         },
@@ -216,6 +217,8 @@ def build_session(archive: dict, *, by) -> LiveSession:
     photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
     session = LiveSession.objects.create(
         **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
+        # Archives made before the summary existed have none.
+        summary=fields.get("summary", ""),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
     session.journalists.set([people[name] for name in fields["journalists"]])

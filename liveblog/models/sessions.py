@@ -67,6 +67,11 @@ class LiveSession(models.Model):
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("Two or three sentences under the headline.")
     )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("The key points so far, one per line: shown as a list above the posts."),
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.FR
     )
@@ -147,6 +152,11 @@ class LiveSession(models.Model):
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
 
+    @property
+    def summary_points(self) -> list[str]:
+        """The summary's lines, each one bullet point for readers."""
+        return [line.strip() for line in self.summary.splitlines() if line.strip()]
+
     def published_posts(self):
         return self.posts.published()
 
@@ -161,7 +171,7 @@ class LiveSession(models.Model):
 
     def update_header(self, *, by=None, **fields) -> None:
         """Change what readers see above the posts: headline, standfirst, lead photo, credits."""
-        allowed = {"headline", "standfirst", "lead_photo", "credits"}
+        allowed = {"headline", "standfirst", "summary", "lead_photo", "credits"}
         if unknown := set(fields) - allowed:
             raise TypeError(f"not header fields: {', '.join(sorted(unknown))}")
         from liveblog.domain.audit import changed_values, record_change

@@ -143,7 +143,10 @@ def test_a_key_post_beyond_the_first_page_links_to_its_own_page(
 
 def test_no_essentials_without_key_posts(client, session, make_post):
     make_post(session)
-    assert "L'essentiel" not in client.get(f"/live/{session.slug}/").content.decode()
+    html = client.get(f"/live/{session.slug}/").content.decode()
+    # The empty list is kept hidden, ready for the first key event to arrive live.
+    assert 'data-shown="6" hidden>' in html
+    assert "<li" not in essentials(html)
 
 
 def test_the_essentials_cost_the_same_queries_however_many_key_posts(client, session, make_post):
