@@ -30,7 +30,7 @@ def test_live_page_has_every_element_of_the_anatomy(client, make_session, make_p
     assert '<h1 class="live-headline">Marathon des Deux-Rives en direct</h1>' in html
     assert "Suivez la course du départ à l&#x27;arrivée." in html
     assert "Les horaires sont affichés en temps universel." in html
-    assert '</svg>Partager</summary>' in html
+    assert "</svg>Partager</summary>" in html
     assert "La ligne de départ, quai des Deux-Rives." in html
     assert "© Clairvue Photo/Léa Moreau" in html
     assert "2 publications" in html
