@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
 from liveblog.desk.login import ThrottledAuthenticationForm
-from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.models import (
+    Block,
+    Branding,
+    Event,
+    LiveSession,
+    Photo,
+    PhotoCredit,
+    Post,
+    Rubric,
+)
 from liveblog.photos.imaging import accept_upload, stored_file
 from liveblog.photos.renditions import make_renditions_after_commit
 
@@ -178,6 +187,34 @@ class PhotoAdmin(AuditedAdmin):
         if "image" in form.changed_data:
             obj.renditions.all().delete()
             make_renditions_after_commit(obj)
+
+
+class BrandingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Branding
+        fields = ["name", "logo", "colour", "headline_font"]
+        widgets = {"colour": forms.TextInput({"type": "color"})}
+
+    def clean_logo(self):
+        """A logo goes through the same checks and stripping as a photo."""
+        logo = self.cleaned_data["logo"]
+        if isinstance(logo, UploadedFile):
+            return stored_file(accept_upload(logo))
+        return logo
+
+
+@admin.register(Branding)
+class BrandingAdmin(AuditedAdmin):
+    """The newsroom's name, logo and colours: one record, used on every public page."""
+
+    form = BrandingAdminForm
+    list_display = ["name", "colour", "headline_font", "updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Branding.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Event)

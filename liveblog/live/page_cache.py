@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from liveblog.models import LiveSession
+from liveblog.models import Branding, LiveSession
 
 
 def cached_by_position(view):
@@ -32,6 +32,7 @@ def cached_by_position(view):
             [
                 *(request.GET.get(name, "") for name in ("before", "after", "order", "rubric")),
                 translation.get_language() or "",
+                Branding.current().version,
                 "htmx" if getattr(request, "htmx", False) else "",
             ]
         )

@@ -2,6 +2,7 @@
 the audit log."""
 
 from .audit import AuditEntry
+from .branding import Branding
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
@@ -12,6 +13,7 @@ from .sessions import LiveSession
 __all__ = [
     "AuditEntry",
     "Block",
+    "Branding",
     "Draft",
     "Event",
     "LiveSession",

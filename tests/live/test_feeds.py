@@ -107,7 +107,7 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
 ):
     now = timezone.now()
     running = make_session(slug="marathon")
-    make_post(running, minutes=30)
+    post = make_post(running, minutes=30)
     just_ended = make_session(slug="election", headline="Soirée électorale en direct")
     just_ended.start(by=editor, at=now - timedelta(hours=6))
     just_ended.end(by=editor, at=now - timedelta(hours=1))
@@ -119,6 +119,7 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
         f"{SITE}/live/marathon/",
         f"{SITE}/live/election/",
         f"{SITE}/live/tempete/",
+        f"{SITE}/live/marathon/posts/{post.pk}/",
     }
     news = entries[f"{SITE}/live/marathon/"].find(f"{NEWS}news")
     assert news.findtext(f"{NEWS}publication/{NEWS}name") == "La Gazette des Deux-Rives"
@@ -131,6 +132,29 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
     assert election.findtext(f"{NEWS}title") == "Soirée électorale en direct"
     assert entries[f"{SITE}/live/tempete/"].find(f"{NEWS}news") is None, (
         f"{old.headline} ended long ago: not news any more"
+    )
+
+
+def test_sitemap_lists_each_published_posts_page_with_its_last_change(
+    client, session, make_post, make_session, journalist
+):
+    edited = make_post(session, minutes=30)
+    edited.record_edit(by=journalist)
+    edited.refresh_from_db()
+    plain = make_post(session, minutes=40)
+    make_post(session, minutes=50, status="deleted")
+    make_post(session, minutes=60, status="draft")
+    entries = sitemap_entries(client)
+    posts = {url for url in entries if "/posts/" in url}
+    assert posts == {
+        f"{SITE}/live/marathon/posts/{edited.pk}/",
+        f"{SITE}/live/marathon/posts/{plain.pk}/",
+    }
+    lastmod = entries[f"{SITE}/live/marathon/posts/{edited.pk}/"].findtext(f"{SITEMAP}lastmod")
+    assert lastmod == edited.edited_at.isoformat()
+    assert (
+        entries[f"{SITE}/live/marathon/posts/{plain.pk}/"].findtext(f"{SITEMAP}lastmod")
+        == "2025-10-21T07:10:00+00:00"
     )
 
 
