@@ -8,9 +8,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from liveblog.demo.content import ACCOUNTS, CREDITS, DEMO_PASSWORD, PHOTOS, SESSIONS
-from liveblog.demo.images import demo_image
-from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.demo.content import (
+    ACCOUNTS,
+    CREDITS,
+    DEMO_PASSWORD,
+    NEWSROOM,
+    PHOTOS,
+    SESSIONS,
+    SUMMARIES,
+)
+from liveblog.demo.images import demo_image, demo_logo
+from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.photos.renditions import make_renditions
 
 
 class Command(BaseCommand):
@@ -18,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = ensure_accounts()
+        ensure_branding()
         created = []
         for spec in SESSIONS:
             if not LiveSession.objects.filter(slug=spec["slug"]).exists():
@@ -55,6 +65,16 @@ def ensure_accounts() -> dict:
     return users
 
 
+def ensure_branding() -> None:
+    """The demo's fictional newsroom, unless an admin has set one already."""
+    if Branding.objects.exists():
+        return
+    branding = Branding(**NEWSROOM)
+    branding.logo.save("logo.png", demo_logo(NEWSROOM["name"], NEWSROOM["colour"]), save=False)
+    branding.full_clean()
+    branding.save()
+
+
 def build_session(spec: dict, users: dict) -> LiveSession:
     now = timezone.now().replace(second=0, microsecond=0)
     session = LiveSession.objects.create(
@@ -63,6 +83,7 @@ def build_session(spec: dict, users: dict) -> LiveSession:
         headline=spec["headline"],
         standfirst=spec["standfirst"],
         credits=spec["credits"],
+        summary=SUMMARIES.get(spec["slug"], ""),
     )
     session.journalists.add(users["journaliste"], users["editeur"])
     photos = {}
@@ -142,10 +163,13 @@ def make_photo(key: str, users: dict) -> Photo:
     caption, alt, credit_key, colours = PHOTOS[key]
     credit, _created = PhotoCredit.objects.get_or_create(**CREDITS[credit_key])
     seed = sum(map(ord, key))
-    return Photo.objects.create(
+    photo = Photo.objects.create(
         image=demo_image(key, colours, seed),
         caption=caption,
         alt_text=alt,
         credit=credit,
         uploaded_by=users["journaliste"],
     )
+    # At once, not after commit: the demo's pages serve the sizes a real live would.
+    make_renditions(photo)
+    return photo
