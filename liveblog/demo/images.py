@@ -94,15 +94,16 @@ def draw_crowd(draw, rng, width: int, height: int, horizon: int) -> None:
 
 
 def demo_logo(name: str, colour: str) -> ContentFile:
-    """The demo newsroom's wordmark: a live dot and its name, 600 by 120 pixels."""
-    image = Image.new("RGB", (600, 120), "#ffffff")
-    draw = ImageDraw.Draw(image)
-    draw.ellipse([14, 42, 50, 78], fill=colour)
+    """The demo newsroom's wordmark: a live dot and its name, 80 pixels high."""
     try:
-        font = ImageFont.truetype("DejaVuSerif-Bold.ttf", 40)
+        font = ImageFont.truetype("DejaVuSerif-Bold.ttf", 44)
     except OSError:  # a machine without DejaVu: Pillow's own face
-        font = ImageFont.load_default(size=40)
-    draw.text((66, 34), name, fill="#161616", font=font)
+        font = ImageFont.load_default(size=44)
+    text_width = int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(name, font=font))
+    image = Image.new("RGB", (66 + text_width + 12, 80), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([12, 24, 44, 56], fill=colour)
+    draw.text((60, 40), name, fill="#161616", font=font, anchor="lm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name="logo.png")
