@@ -167,6 +167,7 @@ function readerPage(olderPage) {
     if (!inFilter(message)) {
       waiting = waiting.filter((held) => held.post !== message.post);
       document.getElementById(`post-${message.post}`)?.remove();
+      tidyDayBreaks();
       return showButton();
     }
     const queued = waiting.findIndex((held) => held.post === message.post);
@@ -194,6 +195,14 @@ function readerPage(olderPage) {
     if (waiting.length !== before) showButton();
     document.getElementById(`post-${postId}`)?.remove();
     pinned.hidden = !pinned.querySelector("article");
+    tidyDayBreaks();
+  }
+
+  // A day's separator with no post under it any more goes too.
+  function tidyDayBreaks() {
+    posts.querySelectorAll(":scope > .day-break").forEach((separator) => {
+      if (separator.nextElementSibling?.tagName !== "ARTICLE") separator.remove();
+    });
   }
 
   function headerChanged(html) {

@@ -22,8 +22,8 @@ BLOCKING = {"serious", "critical"}
 WIDTHS = [360, 1280]
 
 
-def accessibility_violations(page) -> list[dict]:
-    """axe's serious and critical findings on the page as it is now."""
+def accessibility_violations(page, impacts=BLOCKING) -> list[dict]:
+    """axe's findings of these impacts (serious and critical unless told) on the page as it is now."""
     # Evaluated through the DevTools protocol, so the page's CSP (no inline script) allows it.
     page.evaluate(AXE)
     results = page.evaluate(
@@ -32,7 +32,7 @@ def accessibility_violations(page) -> list[dict]:
             resultTypes: ["violations"],
         })"""
     )
-    return [v for v in results["violations"] if v["impact"] in BLOCKING]
+    return [v for v in results["violations"] if v["impact"] in impacts]
 
 
 def describe(violations: list[dict]) -> str:
@@ -44,8 +44,8 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page) -> None:
-    violations = accessibility_violations(page)
+def assert_accessible(page, impacts=BLOCKING) -> None:
+    violations = accessibility_violations(page, impacts)
     assert not violations, "axe-core found:\n" + describe(violations)
 
 
@@ -93,13 +93,15 @@ def reader_pages(server, session) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ["home", "live", "post", "embed"])
-def test_reader_page_has_no_serious_accessibility_violation(
+def test_reader_page_has_no_accessibility_violation_at_all(
     server, page, full_live, screenshot, name, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(reader_pages(server, full_live)[name])
     expect(page.locator("main")).to_be_visible()
-    assert_accessible(page)
+    # Readers' pages are ours alone: not even a minor or moderate finding (heading order,
+    # landmarks, a page without an h1) is let through.
+    assert_accessible(page, impacts={"minor", "moderate", "serious", "critical"})
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, "the page must not scroll sideways"
     screenshot(page)

@@ -177,3 +177,16 @@ def test_times_corrected_in_the_admin_reach_readers(client, make_session, django
     event = session.events.get(seq=before + 1)
     assert "Direct terminé le 21 octobre 2025 à 21H00 TU" in event.html
     assert LiveSession.objects.get(pk=session.pk).status == "ended"
+
+
+def test_the_post_page_loads_its_main_photo_at_once(client, session, make_post, make_photo):
+    post = make_post(
+        session,
+        title="L'arrivée",
+        blocks=[("photo", {"photo": make_photo()}), ("photo", {"photo": make_photo()})],
+    )
+    html = client.get(f"/live/{session.slug}/posts/{post.pk}/").content.decode()
+    images = html[html.index("<article") :].split("<img ")[1:]
+    assert 'loading="lazy"' not in images[0], "the largest paint must not wait"
+    assert 'loading="lazy"' in images[1]
+    assert '<h1 class="post-title"' in html
