@@ -76,5 +76,5 @@ def test_a_post_after_midnight_opens_a_new_day_on_the_page(server, page, session
     expect(separators).to_have_text(
         ["jeudi 23 octobre 2025", "mercredi 22 octobre 2025", "mardi 21 octobre 2025"]
     )
-    first = page.locator("#posts > *").first
+    first = page.locator("#posts > :not(h2)").first
     expect(first).to_have_class("day-break")
