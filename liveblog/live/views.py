@@ -10,6 +10,7 @@ from django.db.models import Max, Min, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from liveblog.content.text import fold
@@ -86,11 +87,15 @@ def live_session(request, slug: str):
     }
     if request.htmx and cursor and not request.htmx.history_restore_request:
         # "Load more": the next posts and the pager that follows them, nothing else.
-        return render(request, "liveblog/live.html#more", context)
-    with translation.override(session.language):
-        data = structured_data.live_blog_posting(session, pinned + posts)
-        context["structured_data"] = structured_data.ld_json(data)
-        return render(request, "liveblog/live.html", context)
+        response = render(request, "liveblog/live.html#more", context)
+    else:
+        with translation.override(session.language):
+            data = structured_data.live_blog_posting(session, pinned + posts)
+            context["structured_data"] = structured_data.ld_json(data)
+            response = render(request, "liveblog/live.html", context)
+    # One URL, two answers (the page, or htmx's fragment): caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def rubrics_of(session: LiveSession) -> list[Rubric]:

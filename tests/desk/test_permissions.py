@@ -43,6 +43,7 @@ CASES = [
     ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
     ("sitemap", "get", "/sitemap.xml", EVERYONE),
     ("robots", "get", "/robots.txt", EVERYONE),
+    ("branding-css", "get", "/branding.css", EVERYONE),
     ("set_language", "post", "/i18n/setlang/", EVERYONE),
     ("desk:login", "get", "/editor/login/", EVERYONE),
     ("desk:logout", "post", "/editor/logout/", EVERYONE),

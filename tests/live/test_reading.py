@@ -93,6 +93,7 @@ def test_load_more_with_htmx_gets_the_next_posts_and_pager_only(
     assert "<html" not in fragment and "<h1" not in fragment
     assert fragment.count("<article") == 2
     assert 'id="pager" aria-label="Plus de publications" hx-swap-oob="true"' in fragment
+    assert "HX-Request" in more["Vary"]
     # The same link without JavaScript is a whole page.
     assert "<h1" in client.get(f"/live/{session.slug}/?before={older}").content.decode()
 
