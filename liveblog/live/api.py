@@ -92,6 +92,7 @@ def session_data(session: LiveSession) -> dict:
         "url": structured_data.session_url(session),
         "headline": session.headline,
         "standfirst": session.standfirst,
+        "summary": session.summary_points,
         "language": session.language,
         "status": session.status,
         "scheduled_for": moment(session.scheduled_for),

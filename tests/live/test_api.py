@@ -38,13 +38,18 @@ def all_pages(client, url) -> list[list[dict]]:
 
 def test_session_gives_what_an_app_needs_to_show_the_live(client, make_session, make_photo):
     lead = make_photo(caption="La ligne de départ.")
-    session = make_session(lead_photo=lead, credits="Jeanne Martin, Hugo Lefèvre")
+    session = make_session(
+        lead_photo=lead,
+        credits="Jeanne Martin, Hugo Lefèvre",
+        summary="Le départ est donné\nLe ciel est dégagé",
+    )
     data = get_json(client, "/api/lives/marathon/")
     assert data == {
         "slug": "marathon",
         "url": f"{SITE}/live/marathon/",
         "headline": "Marathon des Deux-Rives en direct",
         "standfirst": "Suivez la course du départ à l'arrivée.",
+        "summary": ["Le départ est donné", "Le ciel est dégagé"],
         "language": "fr",
         "status": "live",
         "scheduled_for": None,
