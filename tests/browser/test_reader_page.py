@@ -111,9 +111,14 @@ def test_the_new_posts_button_covers_no_post_wherever_the_reader_is(
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_url(server, session))
     page.get_by_role("article", name="Point de passage 4").scroll_into_view_if_needed()
+    bar_height = page.locator(".live-bar").evaluate("bar => bar.offsetHeight")
+    reading = page.get_by_role("article", name="Point de passage 4").bounding_box()["y"]
     make_post(session, title="Le vainqueur franchit la ligne", minutes=130)
     button = page.get_by_role("button", name="1 nouvelle(s) publication(s)")
     expect(button).to_be_visible(timeout=LIVE)
+    # The bar keeps its height: what the reader reads does not move.
+    assert page.locator(".live-bar").evaluate("bar => bar.offsetHeight") == bar_height
+    assert page.get_by_role("article", name="Point de passage 4").bounding_box()["y"] == reading
     # Only the page's own bar is under the button: no rubric, title or text is hidden.
     assert button.evaluate(UNDER_THE_BUTTON) == ["bar"] * 5
 
