@@ -8,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
 from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.domain.posts import (
+    delete_post,
+    publish_post,
+    record_edit,
+    schedule_post,
+    send_back_to_draft,
+    set_key_event,
+    set_pinned,
+)
+from liveblog.domain.sessions import update_header
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
 from liveblog.photos.imaging import accept_upload, stored_file
 from liveblog.photos.renditions import make_renditions_after_commit
@@ -67,7 +77,7 @@ class LiveSessionAdmin(AuditedAdmin):
             "credits",
             "status",
         }:
-            obj.update_header(by=request.user)
+            update_header(session=obj, by=request.user)
 
 
 class BlockInline(admin.StackedInline):
@@ -97,23 +107,56 @@ class PostAdmin(AuditedAdmin):
     date_hierarchy = "published_at"
     inlines = [BlockInline]
 
+    def save_model(self, request, obj, form, change):
+        # Status and flags change through the domain, once the blocks are saved
+        # (save_related): the row keeps the ones it had until then.
+        for name in STATE_FIELDS:
+            setattr(obj, name, form.initial.get(name, Post._meta.get_field(name).default))
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if change:
-            post.record_edit(by=request.user)
-        elif post.is_published:
-            try:
-                post.publish(by=request.user, at=post.published_at)
-            except ValidationError as refused:
-                # The blocks are saved only now, so the photo rule is checked only now:
-                # keep the work as a draft and say what is missing.
-                post.status = Post.Status.DRAFT
-                post.save(update_fields=["status", "updated_at"])
+        content_changed = set(form.changed_data) - set(STATE_FIELDS) or any(
+            formset.has_changed() for formset in formsets
+        )
+        if change and content_changed:
+            record_edit(post=post, by=request.user)
+        wanted = {name: form.cleaned_data[name] for name in STATE_FIELDS}
+        try:
+            change_state(post, by=request.user, **wanted)
+        except ValidationError as refused:
+            # The blocks are saved only now, so the photo rule is checked only now:
+            # keep the work in the status it had and say what is missing.
+            if post.status == Post.Status.DRAFT:
                 message = _("Saved as a draft, not published: %(reasons)s")
-                self.message_user(
-                    request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
-                )
+            else:
+                message = _("Saved, but its status was not changed: %(reasons)s")
+            self.message_user(
+                request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
+            )
+
+
+# What the admin's post form changes through liveblog.domain.posts, not by saving the row.
+STATE_FIELDS = ("status", "pinned", "key_event")
+
+
+def change_state(post: Post, *, by, status: str, pinned: bool, key_event: bool) -> None:
+    """Bring the post to the status and flags chosen in the admin, as the desk would."""
+    if post.status != status:
+        match status:
+            case Post.Status.PUBLISHED:
+                publish_post(post=post, by=by, at=post.published_at)
+            case Post.Status.SCHEDULED:
+                schedule_post(post=post, at=post.published_at, by=by)
+            case Post.Status.DRAFT:
+                send_back_to_draft(post=post, by=by)
+            case Post.Status.DELETED:
+                delete_post(post=post, by=by)
+    if post.pinned != pinned:
+        set_pinned(post=post, pinned=pinned, by=by)
+    if post.key_event != key_event:
+        set_key_event(post=post, key_event=key_event, by=by)
 
 
 @admin.register(Rubric)

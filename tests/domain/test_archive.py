@@ -7,7 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from liveblog.domain.posts import set_key_event, set_pinned
 from liveblog.domain.revisions import restore_revision
+from liveblog.domain.sessions import update_header
 from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
 from liveblog.photos.renditions import make_renditions
 from tests.helpers import composer_data, paragraph
@@ -28,7 +30,7 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     session.journalists.add(journalist)
     photo = make_photo(caption="L'arrivée sous la pluie.", size=(800, 450))
     make_renditions(photo)
-    session.update_header(by=editor, lead_photo=photo, credits="Rédaction : Jeanne Martin")
+    update_header(session=session, by=editor, lead_photo=photo, credits="Rédaction : Jeanne Martin")
     Rubric.named("Résultats")
     client.force_login(journalist)
     blocks = [
@@ -60,8 +62,8 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     client.post(f"/editor/{session.slug}/posts/{post.pk}/edit/", edit)
     restore_revision(Revision.objects.get(post=post, version=1), by=editor)
     post.refresh_from_db()
-    post.set_pinned(True, by=editor)
-    post.set_key_event(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
+    set_key_event(post=post, key_event=True, by=editor)
     make_post(session, title="Faux départ", minutes=5, status="deleted")
     make_post(session, title="Ravitaillement", minutes=10, rubric="Course")
     make_post(session, title="Brouillon du soir", status="draft")
