@@ -17,7 +17,7 @@ from liveblog.domain.posts import (
     set_key_event,
     set_pinned,
 )
-from liveblog.domain.sessions import update_header
+from liveblog.domain.sessions import archive_session, end_session, start_session, update_header
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
 from liveblog.photos.imaging import accept_upload, stored_file
 from liveblog.photos.renditions import make_renditions_after_commit
@@ -68,16 +68,41 @@ class LiveSessionAdmin(AuditedAdmin):
         return session.published_count
 
     def save_model(self, request, obj, form, change):
-        # Header changes made here reach readers like those made on the desk.
-        super().save_model(request, obj, form, change)
-        if change and set(form.changed_data) & {
-            "headline",
-            "standfirst",
-            "lead_photo",
-            "credits",
-            "status",
-        }:
-            update_header(session=obj, by=request.user)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed, and what readers see through the domain, as from the
+        # desk: a whole-row save would write back last_seq, which events written since the
+        # form read the row have moved on (the next event's number would be taken).
+        changed = set(form.changed_data) - {"journalists"}  # many-to-many: save_related
+        moves = obj.status if "status" in changed and obj.status in STATUS_CHANGES else None
+        plain = (
+            changed
+            - set(HEADER_FIELDS)
+            - ({"status", STATUS_CHANGES[moves][1]} if moves else set())
+        )
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+        current = LiveSession.objects.get(pk=obj.pk)
+        header = {name: getattr(obj, name) for name in HEADER_FIELDS if name in changed}
+        if header:
+            update_header(session=current, by=request.user, **header)
+        if moves:
+            change_status, time_field = STATUS_CHANGES[moves]
+            change_status(session=current, by=request.user, at=getattr(obj, time_field))
+        elif not header and plain & SEEN_BY_READERS:
+            update_header(session=current, by=request.user)
+
+
+# Changed here, these reach readers through liveblog.domain.sessions, as from the desk.
+HEADER_FIELDS = ("headline", "standfirst", "lead_photo", "credits")
+STATUS_CHANGES = {
+    LiveSession.Status.LIVE: (start_session, "started_at"),
+    LiveSession.Status.ENDED: (end_session, "ended_at"),
+    LiveSession.Status.ARCHIVED: (archive_session, "archived_at"),
+}
+# Saved as they are, then readers' pages are told (a live put back to scheduled, a time fixed).
+SEEN_BY_READERS = {"status", "scheduled_for", "started_at", "ended_at", "archived_at", "language"}
 
 
 class BlockInline(admin.StackedInline):
