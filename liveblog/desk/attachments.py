@@ -8,8 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 
 from liveblog.content.text import plain
+from liveblog.domain.photos import credit_named
 from liveblog.models import PhotoCredit
-from liveblog.photos.credits import credit_named
 from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from liveblog.domain.audit import record_change
+from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
 from liveblog.domain.revisions import original_of, replace_blocks, snapshot
 from liveblog.models import Block, LiveSession, Photo, Post, Rubric
-from liveblog.photos.credits import describe_photo
 
 Action = Literal["publish", "schedule", "draft"]
 

@@ -10,10 +10,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, features
 
+from liveblog.domain.photos import announce_renditions
 from liveblog.domain.sessions import update_header
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
 from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
-from liveblog.photos.renditions import announce_renditions, make_renditions
+from liveblog.photos.renditions import make_renditions
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,

@@ -1,10 +1,11 @@
-"""A photo's credit and description as the desk writes them: a credit read from its label
-(“© Agency Photo/Name via Other”), and a stored photo brought in line with its post's block."""
+"""Changes of a photo: its description and credit as the desk writes them (a credit read
+from its label, “© Agency Photo/Name via Other”), and readers told once its renditions exist."""
 
 from django.db import IntegrityError, transaction
 
 from liveblog.content.text import plain
-from liveblog.models import Photo, PhotoCredit
+from liveblog.domain.events import record_event
+from liveblog.models import Event, LiveSession, Photo, PhotoCredit, Post
 
 
 def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:
@@ -32,3 +33,15 @@ def credit_named(label: str) -> PhotoCredit | None:
             return PhotoCredit.objects.get_or_create(**fields, via=via[:120])[0]
     except IntegrityError:
         return PhotoCredit.objects.get(**fields, via=via[:120])
+
+
+def announce_renditions(photo: Photo) -> None:
+    """Readers who got a post (or the header) before its photo's renditions existed were sent
+    the original; they get it again, lighter. Edits and times are untouched."""
+    posts = Post.objects.published().filter(blocks__photo=photo).distinct()
+    for post in posts.select_related("session"):
+        with transaction.atomic():
+            record_event(post.session, Event.Kind.POST_UPDATED, post=post)
+    for session in LiveSession.objects.filter(lead_photo=photo):
+        with transaction.atomic():
+            record_event(session, Event.Kind.SESSION_UPDATED)
