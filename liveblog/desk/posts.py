@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from liveblog.desk.attachments import keep_uploaded_photos
 from liveblog.desk.composer import Composer
 from liveblog.desk.publishing import EditConflict, save_composer
-from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for, timeline
+from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
 from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
@@ -162,8 +162,9 @@ def toggle(request, slug: str, post_id: int, flag: str):
         changes.set_key_event(post=post, key_event=not post.key_event, by=request.user)
     if not request.htmx:
         return redirect(desk_url(session, post))
+    # Only this post is redrawn: its partial needs the post, its session and the role.
     post = Post.objects.for_display().select_related("session").get(pk=post.pk)
-    context = {**timeline(session, request.user), "post": post}
+    context = {"session": session, "post": post, "is_editor": is_editor(request.user)}
     return render(request, "liveblog/desk.html#desk_post", context)
 
 

@@ -54,6 +54,7 @@ def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[st
         if kind == Event.Kind.POST_DELETED:
             return "", data
         post = Post.objects.for_display().get(pk=post.pk)
+        post.session = session
         html = render_to_string("liveblog/live.html#post", {"post": post, "session": session})
         return html, {**data, "pinned": post.pinned, "sort": sort_key(post)}
 

@@ -200,3 +200,39 @@ def test_the_import_names_the_photo_files_still_to_copy(full_session, tmp_path, 
     photo_file = json.loads(first)["photos"][0]["file"]
     assert "1 photo file(s) not in MEDIA_ROOT yet" in errors.getvalue()
     assert photo_file in errors.getvalue()
+
+
+def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
+    session, make_post, make_photo, django_assert_max_num_queries
+):
+    """Posts with photos, each with renditions and a revision: the cost per post is zero."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liveblog.domain.archive import export_session
+    from liveblog.domain.revisions import snapshot
+
+    def add_posts(count: int) -> None:
+        for number in range(count):
+            photo = make_photo(caption=f"Kilomètre {number}", size=(400, 225))
+            make_renditions(photo)
+            post = make_post(
+                session,
+                title=f"Kilomètre {number}",
+                minutes=number,
+                blocks=[paragraph(f"Au kilomètre {number}."), ("photo", {"photo": photo})],
+            )
+            snapshot(post, by=post.author)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            archive = export_session(LiveSession.objects.get(pk=session.pk))
+        assert len(archive["posts"]) == Post.objects.filter(session=session).count()
+        return len(captured)
+
+    add_posts(5)
+    at_five = queries()
+    add_posts(15)
+    assert queries() == at_five
+    with django_assert_max_num_queries(12):
+        export_session(session)
