@@ -21,14 +21,14 @@ def publish_due_posts(now: datetime | None = None) -> list[Post]:
     """Publish every scheduled post whose time has come, each at its scheduled time."""
     now = now or timezone.now()
     published = []
-    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now)
-    for post_id in due.order_by("published_at", "id").values_list("id", flat=True):
+    for post_id in Post.objects.due(now).values_list("id", flat=True):
         with transaction.atomic():
             # Re-read under lock: an editor may have unscheduled it, or another
             # scheduler process published it, since the list was taken.
             post = (
                 Post.objects.select_for_update()
-                .filter(pk=post_id, status=Post.Status.SCHEDULED, published_at__lte=now)
+                .due(now)
+                .filter(pk=post_id)
                 .select_related("session")
                 .first()
             )

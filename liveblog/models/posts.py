@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,8 +55,38 @@ class PostQuerySet(models.QuerySet):
     def published(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.PUBLISHED)
 
+    def pending(self) -> "PostQuerySet":
+        """Not out yet: drafts and scheduled posts."""
+        return self.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
+
+    def deleted(self) -> "PostQuerySet":
+        return self.filter(status=Post.Status.DELETED)
+
+    def pinned(self) -> "PostQuerySet":
+        return self.filter(pinned=True)
+
+    def unpinned(self) -> "PostQuerySet":
+        return self.filter(pinned=False)
+
+    def key_events(self) -> "PostQuerySet":
+        return self.filter(key_event=True)
+
+    def due(self, at: datetime) -> "PostQuerySet":
+        """Scheduled posts whose time has come by `at`, the earliest first."""
+        return self.filter(status=Post.Status.SCHEDULED, published_at__lte=at).order_by(
+            "published_at", "id"
+        )
+
     def newest_first(self) -> "PostQuerySet":
         return self.order_by("-published_at", "-id")
+
+    def before(self, cursor: tuple[datetime, int] | None) -> "PostQuerySet":
+        """The posts after `cursor` (a post's time and id) in newest-first order: the next
+        page by key, never by offset, so a post published meanwhile shifts nothing."""
+        if cursor is None:
+            return self
+        at, post_id = cursor
+        return self.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=post_id))
 
     def for_display(self) -> "PostQuerySet":
         """Everything one post's rendering needs, in a fixed number of queries."""

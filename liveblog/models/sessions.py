@@ -12,6 +12,10 @@ RECENT_ENDED = timedelta(days=30)
 
 
 class LiveSessionQuerySet(models.QuerySet):
+    def for_reader(self) -> "LiveSessionQuerySet":
+        """With what the top of a reader's page shows: the lead photo, its credit and sizes."""
+        return self.select_related("lead_photo__credit").prefetch_related("lead_photo__renditions")
+
     def on_home(self) -> "LiveSessionQuerySet":
         """What the home page and the API list: `listed()` without lives ended long ago."""
         recent = timezone.now() - RECENT_ENDED

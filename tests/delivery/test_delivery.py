@@ -205,7 +205,7 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
 
     slow = readers.Reader(session.pk, at, send_when_unstalled)
     await this_process().join(slow, at)
-    sending = asyncio.create_task(slow.run())
+    slow.start()
     live = await connected(session.slug)
     for minute in range(12):
         await db(make_post)(session, title=f"Kilomètre {minute}", minutes=minute)
@@ -215,6 +215,6 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
     while slow.seq < at + 12:
         await asyncio.sleep(0.05)
     assert received == list(range(at + 1, at + 13))
-    sending.cancel()
+    slow.stop()
     await this_process().leave(slow)
     await live.disconnect()
