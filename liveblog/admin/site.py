@@ -137,7 +137,13 @@ class PostAdmin(AuditedAdmin):
         # (save_related): the row keeps the ones it had until then.
         for name in STATE_FIELDS:
             setattr(obj, name, form.initial.get(name, Post._meta.get_field(name).default))
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed: a whole-row save would write back a version that a
+        # desk edit made since the form read the row has moved on.
+        if fields := set(form.changed_data) - set(STATE_FIELDS):
+            obj.save(update_fields=[*fields, "updated_at"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

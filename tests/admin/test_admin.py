@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from liveblog.models import AuditEntry, Event, LiveSession
+from liveblog.models import AuditEntry, Event, LiveSession, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,28 @@ def test_a_post_taken_back_to_draft_in_admin_leaves_readers_pages(admin_client, 
     assert post.status == "draft"
     assert Event.objects.filter(post=post).latest("seq").kind == "post.deleted"
     assert AuditEntry.objects.filter(post_id=post.pk, action="post.sent_back_to_draft").exists()
+
+
+def test_a_post_saved_in_admin_after_a_desk_edit_keeps_the_desks_version(
+    admin_client, session, make_post, monkeypatch
+):
+    """The admin reads the post, a journalist saves an edit, then the admin's save lands."""
+    from liveblog.admin.site import PostAdmin
+    from liveblog.domain.posts import record_edit
+
+    post = make_post(session, title="Le pont")
+    read = PostAdmin.get_object
+
+    def read_then_the_desk_saves(self, request, object_id, from_field=None):
+        seen = read(self, request, object_id, from_field)
+        if request.method == "POST":
+            record_edit(post=Post.objects.get(pk=post.pk), by=post.author)
+        return seen
+
+    monkeypatch.setattr(PostAdmin, "get_object", read_then_the_desk_saves)
+    url = reverse("admin:liveblog_post_change", args=[post.pk])
+    response = admin_client.post(url, post_form(post, title="Le pont de pierre"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post.refresh_from_db()
+    assert post.title == "Le pont de pierre"
+    assert post.version == 3, "the desk's edit (2), then the admin's (3)"
