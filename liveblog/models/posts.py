@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -60,7 +62,7 @@ class PostQuerySet(models.QuerySet):
     def for_display(self) -> "PostQuerySet":
         """Everything one post's rendering needs, in a fixed number of queries."""
         blocks = (
-            Block.objects.select_related("photo__credit")
+            Block.objects.select_related("photo__credit", "card")
             .prefetch_related("photo__renditions")
             .order_by("position")
         )
@@ -275,6 +277,15 @@ class Block(models.Model):
     photo = models.ForeignKey(
         "Photo", verbose_name=_("photo"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # What the URL's site says about it (embed or link), when it could be read.
+    card = models.ForeignKey(
+        "LinkCard",
+        verbose_name=_("card"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("block")
@@ -316,6 +327,17 @@ class Block(models.Model):
         if self.kind == self.Kind.PARAGRAPH:
             self.text = sanitize_html(self.text)
         super().save(*args, **kwargs)
+
+    @property
+    def shown_card(self):
+        """The card readers see, when the URL's site could be read; None: a plain link."""
+        card = self.card
+        return card if card is not None and card.is_read else None
+
+    @property
+    def host(self) -> str:
+        """“example.org”: where a related link leads, when its site gave no name."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
 
     @property
     def embed(self):
