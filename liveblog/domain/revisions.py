@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.domain.audit import record_change
-from liveblog.models import Block, LinkCard, Photo, Post, Revision, Rubric
+from liveblog.models import Block, Photo, Post, Revision, Rubric
 
 CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
 
@@ -25,9 +25,6 @@ def replace_blocks(post: Post, blocks: list[dict]) -> None:
         value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
     }
     existing = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
-    # Cards belong to URLs: a block shows the one its URL already has (liveblog.domain.link_cards).
-    urls = {b.get("url") for b in blocks if b.get("kind") in ("embed", "link") and b.get("url")}
-    cards = dict(LinkCard.objects.filter(url__in=urls).values_list("url", "pk"))
     position = 0
     for values in blocks:
         fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
@@ -35,10 +32,7 @@ def replace_blocks(post: Post, blocks: list[dict]) -> None:
         photo_id = (photo.pk if hasattr(photo, "pk") else photo) or None
         if fields["kind"] == Block.Kind.PHOTO and photo_id not in existing:
             continue  # an old revision's photo since removed from the library
-        card_id = cards.get(fields["url"]) if fields["kind"] in ("embed", "link") else None
-        Block.objects.create(
-            post=post, position=position, photo_id=photo_id, card_id=card_id, **fields
-        )
+        Block.objects.create(post=post, position=position, photo_id=photo_id, **fields)
         position += 1
 
 

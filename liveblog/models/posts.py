@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.text import fold
 
+from .cards import LinkCard
+
 
 class Rubric(models.Model):
     """The short label above a post's title. One record per label, whatever its case or accents."""
@@ -326,6 +328,13 @@ class Block(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.kind == self.Kind.PARAGRAPH:
             self.text = sanitize_html(self.text)
+        # Cards belong to URLs (liveblog.domain.link_cards): whoever writes the block, the
+        # desk, the admin, an archive import, it shows the card its URL already has.
+        if self.kind in (self.Kind.EMBED, self.Kind.LINK) and self.url:
+            if self.card is None or self.card.url != self.url:
+                self.card = LinkCard.objects.filter(url=self.url).first()
+        else:
+            self.card = None
         super().save(*args, **kwargs)
 
     @property

@@ -157,3 +157,12 @@ def test_structured_data_cites_the_social_post_with_its_author(client, carded_po
         "datePublished": "2026-12-01T00:00:00+00:00",
     }
     assert cited[ARTICLE]["name"] == "Le parcours"
+
+
+def test_a_block_written_outside_the_desk_shows_the_card_its_url_already_has(
+    client, session, make_post, cards
+):
+    # The admin, an archive import or the demo write blocks without asking for a card.
+    make_post(session, title="Depuis l'admin", blocks=[("embed", {"url": X_POST, "text": "Ah !"})])
+    html = client.get("/live/marathon/").content.decode()
+    assert '<time datetime="2026-12-01T00:00:00+00:00">1 décembre 2026</time>' in html
