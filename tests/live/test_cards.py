@@ -166,3 +166,9 @@ def test_a_block_written_outside_the_desk_shows_the_card_its_url_already_has(
     make_post(session, title="Depuis l'admin", blocks=[("embed", {"url": X_POST, "text": "Ah !"})])
     html = client.get("/live/marathon/").content.decode()
     assert '<time datetime="2026-12-01T00:00:00+00:00">1 décembre 2026</time>' in html
+
+
+def test_feeds_carry_the_embedded_post_author_and_the_link_summary(client, carded_post):
+    feed = client.get("/live/marathon/feed.atom").content.decode()
+    assert "« Le peloton passe le pont. » — Course des Deux-Rives" in feed
+    assert "Le parcours&lt;/a&gt; — Deux ponts et un faux plat." in feed
