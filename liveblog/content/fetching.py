@@ -17,6 +17,7 @@ import ipaddress
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +28,8 @@ MAX_PAGE_BYTES = 512 * 1024
 MAX_REDIRECTS = 3
 STANDARD_PORTS = {"http": 80, "https": 443}
 USER_AGENT = "NewsroomLiveblog-CardFetcher/1.0 (+link preview)"
+# Name lookups run here so that they can be given up on at the deadline.
+RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="card-dns")
 
 
 class FetchRefused(Exception):
@@ -73,12 +76,12 @@ def _request(url: str, deadline: float):
         port = parts.port or STANDARD_PORTS[scheme]
     except ValueError as error:
         raise FetchRefused(f"bad port in {url[:100]}") from error
-    address = checked_address(parts.hostname, port)
+    addresses = checked_addresses(parts.hostname, port, deadline)
     timeout = _remaining(deadline)
     if scheme == "https":
-        connection = PinnedHTTPSConnection(parts.hostname, port, address, timeout=timeout)
+        connection = PinnedHTTPSConnection(parts.hostname, port, addresses, timeout=timeout)
     else:
-        connection = PinnedHTTPConnection(parts.hostname, port, address, timeout=timeout)
+        connection = PinnedHTTPConnection(parts.hostname, port, addresses, timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += f"?{parts.query}"
@@ -150,20 +153,24 @@ class _Body:
         self.connection.close()
 
 
-def checked_address(host: str, port: int) -> str:
-    """One address of `host` to connect to, once every one of its addresses is allowed."""
+def checked_addresses(host: str, port: int, deadline: float) -> list[str]:
+    """The addresses of `host` to connect to, once every one of them is allowed."""
+    # getaddrinfo has no timeout of its own: a dead resolver must not hold the journalist.
+    lookup = RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=_remaining(deadline))
+    except TimeoutError as error:
+        raise FetchRefused(f"timed out resolving {host}") from error
     except (OSError, UnicodeError) as error:
         raise FetchRefused(f"cannot resolve {host}") from error
-    addresses = [info[4][0] for info in infos]
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise FetchRefused(f"no address for {host}")
     for address in addresses:
         refusal = address_refusal(address, port)
         if refusal:
             raise FetchRefused(f"{host} resolves to {address}: {refusal}")
-    return addresses[0]
+    return addresses
 
 
 def address_refusal(address: str, port: int) -> str:
@@ -183,23 +190,34 @@ def address_refusal(address: str, port: int) -> str:
     return ""
 
 
-class PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the address that was checked, whatever the name resolves to now."""
+def connect_to_one(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    """A connection to the first of the checked addresses that answers (IPv6 may be down)."""
+    failure = OSError(f"no address of {addresses} answered")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as error:
+            failure = error
+    raise failure
 
-    def __init__(self, host, port, address, **kwargs):
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the addresses that were checked, whatever the name resolves to now."""
+
+    def __init__(self, host, port, addresses, **kwargs):
         super().__init__(host, port, **kwargs)
-        self.address = address
+        self.addresses = addresses
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = connect_to_one(self.addresses, self.port, self.timeout)
 
 
 class PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, address, **kwargs):
+    def __init__(self, host, port, addresses, **kwargs):
         super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
-        self.address = address
+        self.addresses = addresses
 
     def connect(self):
-        sock = socket.create_connection((self.address, self.port), self.timeout)
+        sock = connect_to_one(self.addresses, self.port, self.timeout)
         # The certificate is checked against the name the journalist typed, not the address.
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
