@@ -9,7 +9,6 @@ It also answers badly on purpose: slowly, too much, not HTML, or with a redirect
 import io
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -198,12 +197,3 @@ ROUTES = {
     "/redirect": redirect,
 }
 
-
-def wait_until(condition, seconds: float = 10) -> bool:
-    """True once `condition()` is, polling; False if it never is within `seconds`."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
