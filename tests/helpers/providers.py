@@ -196,4 +196,3 @@ ROUTES = {
     "/document.pdf": pdf,
     "/redirect": redirect,
 }
-
