@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from liveblog.desk.attachments import keep_uploaded_photos
+from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
 from liveblog.desk.composer import Composer
 from liveblog.desk.publishing import EditConflict, save_composer
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
@@ -63,6 +63,8 @@ def edit_post(request, slug: str, post_id: int):
 def compose(request, session, post: Post | None):
     data = request.POST.copy()
     refused = keep_uploaded_photos(data, request.FILES, request.user)
+    # Before validation: a related link whose page gives its title needs none typed.
+    attach_cards(data, refresh=data.get("change", ""))
     if change := data.get("change"):
         if change == "clear":
             Draft.discard(request.user, session, post)

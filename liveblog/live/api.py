@@ -135,15 +135,32 @@ def block_data(block: Block) -> dict:
         return {"kind": "photo", **photo_data(block.photo)}
     if block.kind == Block.Kind.QUOTE:
         return {"kind": "quote", "text": block.text, "attribution": block.attribution}
+    card = block.shown_card
     if block.kind == Block.Kind.EMBED:
         embed = block.embed
-        return {"kind": "embed", "url": embed.url, "provider": embed.provider, "text": block.text}
+        return {
+            "kind": "embed",
+            "url": embed.url,
+            "provider": embed.provider,
+            "text": block.text,
+            "author": block.attribution or None,
+            "published_at": moment(card.published_at) if card else None,
+            "thumbnail": card_image(card),
+        }
     return {
         "kind": "link",
         "url": block.url,
         "link_kind": block.link_kind,
         "title": block.link_title,
+        "description": block.text,
+        "site_name": card.site_name if card else block.host,
+        "image": card_image(card),
     }
+
+
+def card_image(card) -> str | None:
+    """Our copy of the card's image (never the provider's address), or None."""
+    return structured_data.absolute(card.image.url) if card and card.image else None
 
 
 def photo_data(photo: Photo) -> dict:

@@ -1,4 +1,5 @@
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import describe_embed
 from liveblog.content.text import fold
+
+from .cards import LinkCard
 
 
 class Rubric(models.Model):
@@ -91,7 +94,7 @@ class PostQuerySet(models.QuerySet):
     def for_display(self) -> "PostQuerySet":
         """Everything one post's rendering needs, in a fixed number of queries."""
         blocks = (
-            Block.objects.select_related("photo__credit")
+            Block.objects.select_related("photo__credit", "card")
             .prefetch_related("photo__renditions")
             .order_by("position")
         )
@@ -218,6 +221,15 @@ class Block(models.Model):
     photo = models.ForeignKey(
         "Photo", verbose_name=_("photo"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # What the URL's site says about it (embed or link), when it could be read.
+    card = models.ForeignKey(
+        "LinkCard",
+        verbose_name=_("card"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("block")
@@ -258,7 +270,25 @@ class Block(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.kind == self.Kind.PARAGRAPH:
             self.text = sanitize_html(self.text)
+        # Cards belong to URLs (liveblog.desk.cards): whoever writes the block, the
+        # desk, the admin, an archive import, it shows the card its URL already has.
+        if self.kind in (self.Kind.EMBED, self.Kind.LINK) and self.url:
+            if self.card is None or self.card.url != self.url:
+                self.card = LinkCard.objects.filter(url=self.url).first()
+        else:
+            self.card = None
         super().save(*args, **kwargs)
+
+    @property
+    def shown_card(self):
+        """The card readers see, when the URL's site could be read; None: a plain link."""
+        card = self.card
+        return card if card is not None and card.is_read else None
+
+    @property
+    def host(self) -> str:
+        """“example.org”: where a related link leads, when its site gave no name."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
 
     @property
     def embed(self):

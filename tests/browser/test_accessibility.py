@@ -176,7 +176,7 @@ def test_keyboard_reader_skips_to_the_content_and_always_sees_where_focus_is(
         "9H00 Arrivée de la tête de course",
         "Lien vers cette publication",
         "Partager cette publication",
-        "Voir la publication sur Bluesky",
+        "Afficher la publication sur Bluesky",
         "Qui est Amina Diallo ?",
     ):
         assert control in reached, f"{control} cannot be reached from the keyboard"

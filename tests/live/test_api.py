@@ -124,12 +124,18 @@ def test_posts_come_newest_first_with_their_blocks(client, session, make_post, m
             "url": "https://bsky.app/profile/course/post/1",
             "provider": "Bluesky",
             "text": "Bravo !",
+            "author": None,
+            "published_at": None,
+            "thumbnail": None,
         },
         {
             "kind": "link",
             "url": "https://example.org/portrait",
             "link_kind": "article",
             "title": "Qui est-elle ?",
+            "description": "",
+            "site_name": "example.org",
+            "image": None,
         },
     ]
 

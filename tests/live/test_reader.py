@@ -123,16 +123,16 @@ def test_each_block_type_renders_as_semantic_html(client, session, make_post, ma
     assert '<span class="caption">Le pont suspendu.</span>' in html
     assert "<blockquote><p>Je cours pour elle.</p></blockquote>" in html
     assert "<cite>Amina Diallo</cite>" in html
-    assert "Voir la publication sur X" in html
+    assert "Afficher la publication sur X" in html
     assert '<blockquote cite="https://x.com/course/status/1">' in html
-    assert "Voir la vidéo sur YouTube" in html
+    assert "Lire la vidéo" in html
     assert (
-        '<span class="link-kind">Lire</span>\n    <a href="https://example.org/a">Le parcours en détail</a>'
-        in html
+        '<span class="link-kind">Lire</span>\n'
+        '      <a class="card-title" href="https://example.org/a">Le parcours en détail</a>' in html
     )
     assert (
-        '<span class="link-kind">Voir</span>\n    <a href="https://example.org/v">Le départ en images</a>'
-        in html
+        '<span class="link-kind">Voir</span>\n'
+        '      <a class="card-title" href="https://example.org/v">Le départ en images</a>' in html
     )
     assert "<script" not in html.split("<main", 1)[1], "no third-party script in posts"
 
