@@ -58,6 +58,9 @@ def post_text(post: Post) -> str:
         elif block.kind == "quote":
             quote = f"« {block.text} »" if post.session.language == "fr" else f"“{block.text}”"
             parts.append(f"{quote} {block.attribution}".strip())
+        elif block.kind == "embed" and block.text:
+            source = ", ".join(filter(None, [block.attribution, block.embed.provider]))
+            parts.append(f"{block.text} — {source}")
         elif block.kind == "link":
             parts.append(block.link_title)
     if not any(parts):
@@ -142,7 +145,28 @@ def blog_posting(post: Post, url: str) -> dict:
     }
     if photos := post_photos(post):
         data["image"] = [image_object(photo) for photo in photos]
+    if cited := citations(post):
+        data["citation"] = cited
     return data
+
+
+def citations(post: Post) -> list[dict]:
+    """The social posts and articles the post quotes or points to, as their cards tell them."""
+    cited = []
+    for block in post.blocks.all():
+        if block.kind == "embed":
+            item = {"@type": "SocialMediaPosting", "url": block.url, "text": block.text}
+            if block.attribution:
+                item["author"] = {"@type": "Person", "name": block.attribution}
+            card = block.shown_card
+            if card and card.published_at:
+                item["datePublished"] = card.published_at.isoformat()
+        elif block.kind == "link":
+            item = {"@type": "CreativeWork", "url": block.url, "name": block.link_title}
+        else:
+            continue
+        cited.append({key: value for key, value in item.items() if value})
+    return cited
 
 
 def live_authors(posts: list[Post]) -> list[dict]:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -34,10 +34,7 @@ def live_session(request, slug: str):
     `?before=` (newest first) or `?after=` (oldest first) is the cursor of the next page;
     htmx's "load more" asks the same URL and gets only the posts and the new pager.
     """
-    sessions = LiveSession.objects.select_related("lead_photo__credit").prefetch_related(
-        "lead_photo__renditions"
-    )
-    session = get_object_or_404(sessions, slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     oldest_first = request.GET.get("order") == "oldest"
     cursor_name = "after" if oldest_first else "before"
     cursor = parse_before(request.GET.get(cursor_name))
@@ -47,18 +44,15 @@ def live_session(request, slug: str):
     if rubric:
         published = published.filter(rubric__key=rubric)
     stream = published.for_display()
-    stream = stream.order_by("published_at", "id") if oldest_first else stream.newest_first()
+    if oldest_first:
+        stream = stream.oldest_first().after(cursor)
+    else:
+        stream = stream.newest_first().before(cursor)
     if cursor:
-        moment, post_id = cursor
-        if oldest_first:
-            beyond = Q(published_at__gt=moment) | Q(published_at=moment, id__gt=post_id)
-        else:
-            beyond = Q(published_at__lt=moment) | Q(published_at=moment, id__lt=post_id)
-        stream = stream.filter(beyond)
         pinned = []
     else:
-        stream = stream.filter(pinned=False)
-        pinned = list(published.filter(pinned=True).for_display().newest_first())
+        stream = stream.unpinned()
+        pinned = list(published.pinned().for_display().newest_first())
     size = settings.LIVEBLOG_PAGE_SIZE
     posts = list(stream[: size + 1])
     older = before_token(posts[size - 1]) if len(posts) > size else None
@@ -135,7 +129,7 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
     on_page = {post.pk for post in shown}
     posts = list(
         session.posts.published()
-        .filter(key_event=True)
+        .key_events()
         .newest_first()
         .only("id", "title", "published_at", "session_id")[:KEY_POSTS_SHOWN]
     )
@@ -150,7 +144,7 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
 
 def live_post(request, slug: str, pk: int):
     """One post on a page of its own, with its own share tags: what a shared link opens."""
-    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     post = get_object_or_404(session.posts.published().for_display(), pk=pk)
     with translation.override(session.language):
         context = {

@@ -3,6 +3,7 @@ the audit log."""
 
 from .audit import AuditEntry
 from .branding import Branding
+from .cards import LinkCard
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
@@ -16,6 +17,7 @@ __all__ = [
     "Branding",
     "Draft",
     "Event",
+    "LinkCard",
     "LiveSession",
     "Photo",
     "PhotoCredit",

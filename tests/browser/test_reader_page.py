@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from liveblog.delivery.catchup import CATCH_UP_LIMIT
+from liveblog.domain.posts import record_edit, set_key_event
+from liveblog.domain.sessions import archive_session, end_session, update_header
 from liveblog.models import PhotoCredit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +42,7 @@ def test_a_very_long_photo_credit_wraps_instead_of_widening_a_phone_page(
     )
     photo = make_photo(credit=credit, size=(640, 360))
     make_post(session, title="Le pont rouvre", blocks=[("photo", {"photo": photo})])
-    session.update_header(lead_photo=photo)
+    update_header(session=session, by=None, lead_photo=photo)
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(live_url(server, session))
     expect(page.locator(".credit").first).to_contain_text("via AP")
@@ -74,7 +76,7 @@ def test_after_a_long_sleep_the_page_reloads_cleanly_with_what_it_missed(
     page.context.set_offline(True)
     # More changes than the catch-up URL replays: the page must start afresh.
     for _ in range(CATCH_UP_LIMIT + 1):
-        first.record_edit(by=first.author)
+        record_edit(post=first, by=first.author)
     make_post(session, title="Publié pendant le sommeil", minutes=30)
     page.context.set_offline(False)
     expect(page.get_by_role("article", name="Publié pendant le sommeil")).to_be_visible(
@@ -154,7 +156,7 @@ def test_marking_a_key_event_puts_it_in_the_essentials_at_once_and_unmarking_rem
     essentials = page.get_by_role("navigation", name="L'essentiel")
     expect(essentials.get_by_role("link")).to_have_count(1)
 
-    finish.set_key_event(True, by=editor)
+    set_key_event(post=finish, key_event=True, by=editor)
     expect(essentials.get_by_role("link").first).to_have_text(
         "9H00 Amina Diallo l'emporte", timeout=LIVE
     )
@@ -162,14 +164,15 @@ def test_marking_a_key_event_puts_it_in_the_essentials_at_once_and_unmarking_rem
     essentials.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(f"#post-{finish.pk}$"))
 
-    finish.set_key_event(False, by=editor)
+    set_key_event(post=finish, key_event=False, by=editor)
     expect(essentials.get_by_role("link")).to_have_count(1, timeout=LIVE)
     expect(essentials.get_by_role("link")).to_have_text("6H30 Départ donné")
 
 
 def test_the_summary_editors_write_reaches_readers_as_a_list(server, page, session, editor):
     page.goto(live_url(server, session))
-    session.update_header(
+    update_header(
+        session=session,
         by=editor,
         summary="Amina Diallo bat le record de l'épreuve\nLes ponts rouvrent à 14 heures",
     )
@@ -178,15 +181,15 @@ def test_the_summary_editors_write_reaches_readers_as_a_list(server, page, sessi
         ["Amina Diallo bat le record de l'épreuve", "Les ponts rouvrent à 14 heures"],
         timeout=LIVE,
     )
-    session.update_header(by=editor, summary="Les ponts ont rouvert")
+    update_header(session=session, by=editor, summary="Les ponts ont rouvert")
     expect(summary.get_by_role("listitem")).to_have_text(["Les ponts ont rouvert"], timeout=LIVE)
 
 
 def test_an_ended_then_archived_live_says_so_without_a_reload(server, page, session, editor):
     page.goto(live_url(server, session))
     expect(page.get_by_text("Direct démarré le 21 octobre 2025 à 6H30 TU")).to_be_visible()
-    session.end(by=editor)
+    end_session(session=session, by=editor)
     expect(page.locator(".status--ended")).to_contain_text("Direct terminé le", timeout=LIVE)
-    session.archive(by=editor)
+    archive_session(session=session, by=editor)
     expect(page.get_by_text("Direct archivé")).to_be_visible(timeout=LIVE)
     expect(page.locator(".status--live")).to_have_count(0)

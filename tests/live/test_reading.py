@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 
+from liveblog.domain.sessions import archive_session, update_header
 from liveblog.models import Event, LiveSession
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_bylines_show_when_several_people_write_the_live(
 
 
 def test_the_summary_is_a_list_of_the_editors_lines(client, session, editor):
-    session.update_header(by=editor, summary="Le record tombe\n\n  Les ponts rouvrent  ")
+    update_header(session=session, by=editor, summary="Le record tombe\n\n  Les ponts rouvrent  ")
     html = client.get(f"/live/{session.slug}/").content.decode()
     assert "<ul><li>Le record tombe</li><li>Les ponts rouvrent</li></ul>" in html
     event = session.events.order_by("-seq").first()
@@ -140,7 +141,7 @@ def test_editors_write_the_summary_on_the_desk_and_tags_are_dropped(client, sess
 
 def test_an_archived_live_says_it_is_archived(client, make_session, editor):
     session = make_session(status="ended")
-    session.archive(by=editor)
+    archive_session(session=session, by=editor)
     html = client.get(f"/live/{session.slug}/").content.decode()
     assert "Direct archivé" in html
     assert "live-header--archived" in html

@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 
+from liveblog.domain.posts import record_edit, set_pinned
+from liveblog.domain.sessions import end_session
 from liveblog.models import Block, Branding
 from tests.helpers import START, jpeg
 from tests.helpers.pages import json_ld, read_head
@@ -120,9 +122,10 @@ def test_every_update_has_a_body_a_photo_only_post_its_caption(
         blocks=[("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"})],
     )
     bodies = {u["headline"]: u["articleBody"] for u in live_data(client, session)["liveBlogUpdate"]}
+    # An embed's words name where they come from, as its card does.
     assert bodies == {
         "En images": "La foule applaudit les derniers coureurs.",
-        "Sur les réseaux": "Bravo !",
+        "Sur les réseaux": "Bravo ! — Bluesky",
     }
 
 
@@ -150,7 +153,7 @@ def test_pinned_posts_are_updates_too_and_unpublished_ones_are_not(
     client, session, make_post, editor
 ):
     pinned = make_post(session, title="Le parcours modifié", minutes=5)
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     make_post(session, title="Brouillon", status="draft")
     make_post(session, title="Retiré", minutes=9, status="deleted")
     headlines = [update["headline"] for update in live_data(client, session)["liveBlogUpdate"]]
@@ -166,7 +169,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
     block.save()
     post.title = "Au kilomètre 30, le peloton s'étire"
     post.save()
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
 
     data = live_data(client, session)
@@ -180,7 +183,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
 
 def test_an_ended_live_gives_its_coverage_end_time(client, session, make_post, editor):
     make_post(session, title="Les derniers arrivants", minutes=400)
-    session.end(by=editor, at=START + timedelta(hours=13, minutes=45))
+    end_session(session=session, by=editor, at=START + timedelta(hours=13, minutes=45))
     data = live_data(client, session)
     assert data["coverageStartTime"] == "2025-10-21T06:30:00+00:00"
     assert data["coverageEndTime"] == "2025-10-21T20:15:00+00:00"

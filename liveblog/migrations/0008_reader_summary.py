@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0005_audit_log_append_only'),
+        ('liveblog', '0007_cards_link_cards'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0006_reader_summary'),
+        ('liveblog', '0008_reader_summary'),
     ]
 
     operations = [
