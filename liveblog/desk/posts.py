@@ -71,6 +71,8 @@ def compose(request, session, post: Post | None):
     composer = Composer(data, request.FILES, user=request.user, refused=refused)
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
+    if asks_before_publishing(session, post, data):
+        return confirm_publishing_after_end(request, session, post, data)
     try:
         saved = save_post(composer, by=request.user, session=session, post=post)
     except ValidationError as error:
@@ -94,6 +96,42 @@ def compose(request, session, post: Post | None):
         fresh = Composer(user=request.user, initial={}, blocks=[{"kind": "paragraph"}])
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
+
+
+# Actions that put a post in front of readers; in an ended live they are confirmed first.
+OUT_TO_READERS = ("publish", "schedule")
+
+
+def asks_before_publishing(session, post: Post | None, data) -> bool:
+    """An ended live's readers think it is over: a new post there is asked about first."""
+    ended = session.status in (session.Status.ENDED, session.Status.ARCHIVED)
+    first_time = post is None or not post.is_published
+    wants_out = data.get("action") in OUT_TO_READERS
+    return ended and first_time and wants_out and data.get("after_end") != "confirmed"
+
+
+def confirm_publishing_after_end(request, session, post: Post | None, data):
+    """ "This live has ended. Publish anyway?": the whole composer rides along in hidden
+    fields (uploaded photos already stored), so either answer loses nothing."""
+    kept = [
+        (name, value)
+        for name, values in data.lists()
+        if name not in ("csrfmiddlewaretoken", "action", "change", "after_end")
+        for value in values
+    ]
+    context = {
+        "session": session,
+        "post": post,
+        "kept": kept,
+        "action": data.get("action"),
+        "target": reverse("desk:post-edit", args=[session.slug, post.pk])
+        if post
+        else reverse("desk:post-new", args=[session.slug]),
+    }
+    template = "liveblog/desk_confirm_ended.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, context, status=409)
 
 
 def saved_message(post: Post, *, is_new: bool) -> str:

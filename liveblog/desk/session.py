@@ -1,9 +1,11 @@
 """Editors' controls of a session: start, end, headline, standfirst, lead photo, credits;
-its audit log and its archive."""
+its audit log and its archive. Creating, scheduling, staffing, rubrics, reopening,
+archiving and deleting are in liveblog.desk.lives."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from liveblog.desk.composer import PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
 from liveblog.domain.archive import dumps, export_session
+from liveblog.domain.lives import end_live, start_live
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import AuditEntry, LiveSession, Photo
 
@@ -77,9 +80,17 @@ def edit_header(request, slug: str):
 @require_POST
 def start_session(request, slug: str):
     session = editor_session(request, slug)
-    if session.status != LiveSession.Status.LIVE:
-        session.start(by=request.user)
-        messages.success(request, _("The live has started."))
+    if session.status == LiveSession.Status.LIVE:
+        return redirect(desk_url(session))
+    was_ended = session.status == LiveSession.Status.ENDED
+    try:
+        # On an ended live this reopens it (liveblog.domain.lives.start_live).
+        start_live(live=session, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        done = _("The live is running again.") if was_ended else _("The live has started.")
+        messages.success(request, done)
     return redirect(desk_url(session))
 
 
@@ -88,7 +99,7 @@ def start_session(request, slug: str):
 def end_session(request, slug: str):
     session = editor_session(request, slug)
     if session.status == LiveSession.Status.LIVE:
-        session.end(by=request.user)
+        end_live(live=session, by=request.user)
         messages.success(request, _("The live has ended."))
     return redirect(desk_url(session))
 

@@ -47,7 +47,8 @@ def post_for(request, session: LiveSession, post_id: int) -> Post:
 def sessions(request):
     require(uses_desk(request.user))
     listed = desk_sessions(request.user).listed()
-    return render(request, "liveblog/desk_sessions.html", {"sessions": listed})
+    context = {"sessions": listed, "can_create": is_editor(request.user)}
+    return render(request, "liveblog/desk_sessions.html", context)
 
 
 @login_required
@@ -69,12 +70,19 @@ def desk_context(request, session, composer, *, post=None, draft=None, **extra) 
         "composer": composer,
         "post": post,
         "draft": draft,
-        "rubrics": Rubric.objects.values_list("name", flat=True),
+        "rubrics": offered_rubrics(session),
         "credit_labels": credit_labels(),
         "others_here": Presence.others_here(session, request.user),
         **timeline(session, request.user),
         **extra,
     }
+
+
+def offered_rubrics(session: LiveSession):
+    """The composer's suggestions: the rubrics chosen for this live, or all if none were."""
+    offered = session.rubrics.all()
+    chosen = offered if offered.exists() else Rubric.objects.all()
+    return chosen.order_by("key").values_list("name", flat=True)
 
 
 def timeline(session: LiveSession, user) -> dict:
