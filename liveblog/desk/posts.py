@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from liveblog.desk.attachments import keep_uploaded_photos
 from liveblog.desk.composer import Composer
 from liveblog.desk.publishing import EditConflict, save_post
+from liveblog.desk.timeline import with_summaries
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for, timeline
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
@@ -192,8 +193,9 @@ def toggle(request, slug: str, post_id: int, method: str, flag: str):
     getattr(post, method)(not getattr(post, flag), by=request.user)
     if not request.htmx:
         return redirect(desk_url(session, post))
-    post = Post.objects.for_display().select_related("session").get(pk=post.pk)
-    context = {**timeline(session, request.user), "post": post}
+    post = with_summaries([Post.objects.for_display().select_related("session").get(pk=post.pk)])[0]
+    # Redrawn open: the person is looking at it.
+    context = {**timeline(session, request.user), "post": post, "expanded": post.pk}
     return render(request, "liveblog/desk.html#desk_post", context)
 
 

@@ -76,7 +76,9 @@ def test_a_library_photo_without_credit_cannot_lead_the_live(eclient, make_photo
     photo = make_photo(alt_text="")
     response = eclient.post("/editor/new/", new_live(lead_photo=photo.pk))
     assert response.status_code == 422
-    assert "a besoin d\N{RIGHT SINGLE QUOTATION MARK}un texte alternatif" in response.content.decode()
+    assert (
+        "a besoin d\N{RIGHT SINGLE QUOTATION MARK}un texte alternatif" in response.content.decode()
+    )
 
 
 def test_a_taken_slug_is_refused_next_to_the_field(eclient, session):
@@ -155,7 +157,10 @@ def test_an_editor_reopens_then_ends_and_archives_a_live(eclient, make_session):
 
 def test_archiving_a_running_live_is_refused_with_a_reason(eclient, session):
     response = eclient.post("/editor/marathon/archive/", follow=True)
-    assert "Terminez le direct avant de l\N{RIGHT SINGLE QUOTATION MARK}archiver." in response.content.decode()
+    assert (
+        "Terminez le direct avant de l\N{RIGHT SINGLE QUOTATION MARK}archiver."
+        in response.content.decode()
+    )
     assert LiveSession.objects.get(slug="marathon").status == "live"
 
 
