@@ -22,7 +22,7 @@ from liveblog.desk.composer import DATETIME_INPUT, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.session import editor_session
 from liveblog.domain import lives
-from liveblog.domain.roles import EDITORS, JOURNALISTS, is_editor, require
+from liveblog.domain.roles import EDITORS, JOURNALISTS, can_run_lives, require
 from liveblog.models import LiveSession, Photo, Rubric
 from liveblog.photos.imaging import accept_upload, store_photo
 
@@ -141,7 +141,7 @@ def keep_lead_upload(request, data) -> str:
 
 @login_required
 def new_live(request):
-    require(is_editor(request.user))
+    require(can_run_lives(request.user))
     data = request.POST.copy() if request.method == "POST" else None
     refused = keep_lead_upload(request, data) if data is not None else ""
     form = LiveForm(data, initial={"language": LiveSession.Language.FR})

@@ -13,9 +13,9 @@ from liveblog.desk.login import ThrottledAuthenticationForm
 from liveblog.desk.timeline import DESK_TIMELINE_SIZE, Filters, timeline
 from liveblog.domain.roles import (
     can_edit_post,
+    can_run_lives,
     can_write_in,
     desk_sessions,
-    is_editor,
     require,
     uses_desk,
 )
@@ -46,7 +46,7 @@ def post_for(request, session: LiveSession, post_id: int) -> Post:
 def sessions(request):
     require(uses_desk(request.user))
     listed = desk_sessions(request.user).listed()
-    context = {"sessions": listed, "can_create": is_editor(request.user)}
+    context = {"sessions": listed, "can_create": can_run_lives(request.user)}
     return render(request, "liveblog/desk_sessions.html", context)
 
 
