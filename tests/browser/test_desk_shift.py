@@ -83,6 +83,7 @@ def test_an_editor_creates_schedules_and_staffs_a_live_from_the_desk(
         "Une façade de mairie éclairée la nuit."
     )
     expect(page.get_by_label("Crédit photo")).to_be_focused()
+    page.screenshot(path=f"{SCREENSHOTS}/desk-new-live-1280.png", full_page=True)
     page.get_by_role("button", name="Créer le direct").click()
 
     expect(page.get_by_role("heading", name="Qui écrit dans ce direct")).to_be_visible()
