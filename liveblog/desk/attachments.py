@@ -6,10 +6,10 @@ Kept in one place because uploads will grow (renditions, EXIF, drag and drop).
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
-from liveblog.desk.composer import plain
-from liveblog.models import Photo, PhotoCredit
+from liveblog.content.text import plain
+from liveblog.domain.photos import credit_named
+from liveblog.models import PhotoCredit
 from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
@@ -56,33 +56,6 @@ def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
             filled = True
     if filled:
         data[prefix + "prefilled"] = "1"
-
-
-def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:
-    """Bring a stored photo's caption, alt text and credit in line with the composer."""
-    photo.caption, photo.alt_text = caption, alt_text
-    photo.credit = credit_named(credit)
-    photo.save(update_fields=["caption", "alt_text", "credit"])
-
-
-def credit_named(label: str) -> PhotoCredit | None:
-    """The credit picked in the type-ahead (“© Agency Photo/Name”), or a new one read from it."""
-    label = plain(label).removeprefix("©").strip()
-    if not label:
-        return None
-    for credit in PhotoCredit.objects.all():
-        if credit.label.removeprefix("© ") == label:
-            return credit
-    who, _sep, via = label.partition(" via ")
-    agency, _sep, photographer = who.rpartition(" Photo/")
-    fields = {"agency": agency[:120], "photographer": (photographer or who)[:120]}
-    if not agency:
-        fields = {"agency": "", "photographer": who[:120]}
-    try:
-        with transaction.atomic():
-            return PhotoCredit.objects.get_or_create(**fields, via=via[:120])[0]
-    except IntegrityError:
-        return PhotoCredit.objects.get(**fields, via=via[:120])
 
 
 def credit_labels() -> list[str]:

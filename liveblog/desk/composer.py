@@ -10,12 +10,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold
+from liveblog.content.text import fold, plain
 from liveblog.domain.roles import can_create_rubric, is_editor
 from liveblog.models import Block, Photo, Rubric
 
@@ -35,11 +34,6 @@ BLOCK_FIELDS = (
 )
 CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def plain(value: str) -> str:
-    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    return " ".join(strip_tags(value or "").split())
 
 
 class PlainTextField(forms.CharField):

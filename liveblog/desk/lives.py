@@ -2,7 +2,8 @@
 staff it, choose its rubrics, reopen, archive or delete it. Journalists cannot (403).
 
 Each view checks the role, validates a form and calls one function of
-liveblog.domain.lives, which writes the change, its event and its audit entry.
+liveblog.domain.lives (create, plan, staff, rubrics, delete) or liveblog.domain.sessions
+(reopen, archive), which writes the change, its event and its audit entry.
 """
 
 from django import forms
@@ -21,7 +22,7 @@ from liveblog.desk.attachments import credit_labels, credit_named
 from liveblog.desk.composer import DATETIME_INPUT, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.session import editor_session
-from liveblog.domain import lives
+from liveblog.domain import lives, sessions
 from liveblog.domain.roles import EDITORS, JOURNALISTS, can_run_lives, require
 from liveblog.models import LiveSession, Photo, Rubric
 from liveblog.photos.imaging import accept_upload, store_photo
@@ -273,7 +274,7 @@ def withdraw_rubric(request, slug: str, rubric_id: int):
 @login_required
 @require_POST
 def reopen(request, slug: str):
-    return change_status(request, slug, lives.reopen_live, _("The live is running again."))
+    return change_status(request, slug, sessions.reopen_session, _("The live is running again."))
 
 
 @login_required
@@ -281,7 +282,7 @@ def reopen(request, slug: str):
 def archive(request, slug: str):
     live = editor_session(request, slug)
     try:
-        lives.archive_live(live=live, by=request.user)
+        sessions.archive_session(session=live, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(desk_url(live))
@@ -294,7 +295,7 @@ def archive(request, slug: str):
 def change_status(request, slug: str, change, done: str):
     live = editor_session(request, slug)
     try:
-        change(live=live, by=request.user)
+        change(session=live, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

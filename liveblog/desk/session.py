@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from liveblog.desk.composer import PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
+from liveblog.domain import sessions as changes
 from liveblog.domain.archive import dumps, export_session
-from liveblog.domain.lives import end_live, start_live
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import AuditEntry, LiveSession, Photo
 
@@ -68,7 +68,7 @@ def edit_header(request, slug: str):
     }
     form = HeaderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session.update_header(by=request.user, **form.cleaned_data)
+        changes.update_header(session=session, by=request.user, **form.cleaned_data)
         messages.success(request, _("Header updated: readers see it now."))
         return redirect(desk_url(session))
     status = 422 if form.is_bound else 200
@@ -84,8 +84,8 @@ def start_session(request, slug: str):
         return redirect(desk_url(session))
     was_ended = session.status == LiveSession.Status.ENDED
     try:
-        # On an ended live this reopens it (liveblog.domain.lives.start_live).
-        start_live(live=session, by=request.user)
+        # On an ended live this reopens it (liveblog.domain.sessions.start_session).
+        changes.start_session(session=session, by=request.user)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
@@ -99,7 +99,7 @@ def start_session(request, slug: str):
 def end_session(request, slug: str):
     session = editor_session(request, slug)
     if session.status == LiveSession.Status.LIVE:
-        end_live(live=session, by=request.user)
+        changes.end_session(session=session, by=request.user)
         messages.success(request, _("The live has ended."))
     return redirect(desk_url(session))
 

@@ -86,9 +86,9 @@ def timeline(session: LiveSession, user, filters: Filters | None = None) -> dict
     pending = []
     if filters.show == "all":
         pending = with_summaries(
-            posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED]).order_by(
-                F("published_at").asc(nulls_last=True), "-created_at"
-            )[:PENDING_SHOWN]
+            posts.pending().order_by(F("published_at").asc(nulls_last=True), "-created_at")[
+                :PENDING_SHOWN
+            ]
         )
         listed = posts.published()
     else:
@@ -138,7 +138,7 @@ def shown(posts, show: str, user):
         "scheduled": lambda: posts.filter(status=Post.Status.SCHEDULED),
         "published": lambda: posts.published(),
         "mine": lambda: posts.filter(author=user),
-        "deleted": lambda: posts.filter(status=Post.Status.DELETED),
+        "deleted": lambda: posts.deleted(),
     }[show]()
 
 

@@ -1,10 +1,11 @@
-"""A live's life on the desk: created, scheduled, staffed, given its rubrics, started,
-ended, reopened, archived or (if it never went public) deleted.
+"""A live's life on the desk: created, planned, staffed, given its rubrics or (if it never
+went public) deleted. Its start, end, reopening, archiving and header are changes readers
+see, in `liveblog.domain.sessions` (one home per state change).
 
-Each state change is one keyword-only function: it writes the change with
-`update_fields`, the event readers apply when they see it (`record_event`) and its
-audit entry (`record_change`), in one transaction. The desk views call these; so do
-the scheduler (start and end on time) and, in time, the admin.
+Each change is one keyword-only function: it writes the change with `update_fields`, the
+event readers apply when they see it (`record_event`) and its audit entry
+(`record_change`), in one transaction. The desk views call these; the scheduler starts
+and ends lives on time through `liveblog.domain.sessions`.
 """
 
 from collections.abc import Iterable
@@ -12,7 +13,6 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.timezone import localtime
@@ -175,47 +175,6 @@ def withdraw_rubric(*, live: LiveSession, by, rubric: Rubric) -> None:
             live.rubrics.remove(rubric)
             detail = {"name": rubric.name}
             record_change("session.rubric_withdrawn", by=by, session=live, detail=detail)
-
-
-def start_live(*, live: LiveSession, by, at: datetime | None = None) -> None:
-    """Readers see it live. An ended live is reopened rather than started again."""
-    if live.status == Status.ENDED:
-        reopen_live(live=live, by=by)
-        return
-    if live.status != Status.SCHEDULED:
-        raise ValidationError(_("Only a live that has not started yet can be started."))
-    live.start(by=by, at=at)
-
-
-def end_live(*, live: LiveSession, by, at: datetime | None = None) -> None:
-    if live.status != Status.LIVE:
-        raise ValidationError(_("Only a live that is running can be ended."))
-    live.end(by=by, at=at)
-
-
-def reopen_live(*, live: LiveSession, by) -> None:
-    """An ended live runs again: readers' status line goes back to "Live started on …", the
-    end time is cleared (a planned end already past too, or the scheduler would end it again)."""
-    if live.status != Status.ENDED:
-        raise ValidationError(_("Only an ended live can be reopened."))
-    fields = {"status": Status.LIVE, "ended_at": None}
-    if live.scheduled_end and live.scheduled_end <= timezone.now():
-        fields["scheduled_end"] = None
-    with transaction.atomic():
-        changes = changed_values(live, fields)
-        for name, value in fields.items():
-            setattr(live, name, value)
-        live.full_clean()
-        live.save(update_fields=[*fields, "updated_at"])
-        record_event(live, "session.updated")
-        record_change("session.reopened", by=by, session=live, detail=changes)
-
-
-def archive_live(*, live: LiveSession, by) -> None:
-    """Readers keep the page, marked archived; it leaves the home page and the desk's list."""
-    if live.status != Status.ENDED:
-        raise ValidationError(_("End the live before archiving it."))
-    live.archive(by=by)
 
 
 def deletion_refused(live: LiveSession) -> str:

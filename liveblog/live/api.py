@@ -7,7 +7,6 @@ post published while a client pages cannot shift what it sees next.
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,10 +53,7 @@ def session_posts(request, slug: str):
         limit = parse_limit(request.GET.get("limit"))
     except BadRequest as error:
         return api_error(str(error), 400)
-    posts = session.posts.published().for_display().newest_first()
-    if before:
-        at, post_id = before
-        posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=post_id))
+    posts = session.posts.published().for_display().newest_first().before(before)
     page = list(posts[: limit + 1])
     next_url = None
     if len(page) > limit:
@@ -69,7 +65,7 @@ def session_posts(request, slug: str):
 
 
 def find_session(slug: str) -> LiveSession | None:
-    return LiveSession.objects.select_related("lead_photo__credit").filter(slug=slug).first()
+    return LiveSession.objects.for_reader().filter(slug=slug).first()
 
 
 def parse_limit(value: str | None) -> int:

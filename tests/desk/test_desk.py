@@ -386,3 +386,26 @@ def test_the_desk_timeline_holds_the_latest_posts_and_pages_to_older_ones(
     assert older, "an “older” link after the latest posts"
     html = jclient.get(older.group(1).replace("&amp;", "&")).content.decode()
     assert "Point 0<" in html and f"Point {DESK_TIMELINE_SIZE}<" not in html
+
+
+def test_pinning_redraws_only_its_post_in_a_few_queries_however_long_the_live(
+    jclient, assigned, make_post
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = make_post(assigned, title="Le départ")
+    url = f"/editor/{assigned.slug}/posts/{post.pk}/pin/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = jclient.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "Le départ" in response.content.decode()
+        return len(captured)
+
+    alone = queries()
+    for minute in range(1, 31):
+        make_post(assigned, title=f"Kilomètre {minute}", minutes=minute)
+    assert queries() == alone
+    # Login and permissions (7), the change with its event and audit entry (9), this post (2).
+    assert alone <= 18

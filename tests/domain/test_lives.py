@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from liveblog.domain import lives
+from liveblog.domain import lives, sessions
 from liveblog.domain.scheduling import end_due_lives, start_due_lives
 from liveblog.models import AuditEntry, Event, LiveSession, Post, Rubric
 from tests.helpers import START
@@ -154,7 +154,7 @@ def test_reopening_an_ended_live_puts_it_back_live_for_readers(editor, make_sess
     live.scheduled_end = live.ended_at
     live.save(update_fields=["scheduled_end"])
     before = session_events(live)
-    lives.reopen_live(live=live, by=editor)
+    sessions.reopen_session(session=live, by=editor)
     live.refresh_from_db()
     assert live.status == "live" and live.ended_at is None and live.started_at == START
     assert live.scheduled_end is None, "a past planned end would end it again at once"
@@ -168,21 +168,21 @@ def test_reopening_an_ended_live_puts_it_back_live_for_readers(editor, make_sess
 
 def test_starting_an_ended_live_reopens_it_instead_of_failing(editor, make_session):
     live = make_session(slug="tempete", status="ended")
-    lives.start_live(live=live, by=editor)
+    sessions.start_session(session=live, by=editor)
     live.refresh_from_db()
     assert live.status == "live" and live.ended_at is None
 
 
 def test_only_an_ended_live_is_reopened_or_archived(editor, session):
     with pytest.raises(ValidationError, match="terminé"):
-        lives.reopen_live(live=session, by=editor)
+        sessions.reopen_session(session=session, by=editor)
     with pytest.raises(ValidationError, match="Terminez le direct"):
-        lives.archive_live(live=session, by=editor)
+        sessions.archive_session(session=session, by=editor)
 
 
 def test_archiving_tells_readers_the_live_is_archived(client, editor, make_session):
     live = make_session(slug="tempete", status="ended")
-    lives.archive_live(live=live, by=editor)
+    sessions.archive_session(session=live, by=editor)
     live.refresh_from_db()
     assert live.status == "archived" and live.archived_at is not None
     html = client.get("/live/tempete/").content.decode()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0005_audit_log_append_only'),
+        ('liveblog', '0006_domain_post_status_before_delete'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
