@@ -101,7 +101,11 @@ class LiveSessionAdmin(AuditedAdmin):
             update_header(session=current, by=request.user, **header)
         if moves:
             change_status, time_field = STATUS_CHANGES[moves]
-            change_status(session=current, by=request.user, at=getattr(obj, time_field))
+            try:
+                change_status(session=current, by=request.user, at=getattr(obj, time_field))
+            except ValidationError as refused:
+                # The desk's rules hold here too (only an ended live is archived…).
+                messages.error(request, " ".join(refused.messages))
         elif not header and plain & SEEN_BY_READERS:
             update_header(session=current, by=request.user)
 

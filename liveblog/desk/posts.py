@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
 from liveblog.desk.composer import Composer
 from liveblog.desk.publishing import EditConflict, save_composer
+from liveblog.desk.timeline import Filters, with_summaries
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
 from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
@@ -74,6 +75,8 @@ def compose(request, session, post: Post | None):
     composer = Composer(data, request.FILES, user=request.user, refused=refused)
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
+    if asks_before_publishing(session, post, data):
+        return confirm_publishing_after_end(request, session, post, data)
     try:
         saved = save_composer(composer, by=request.user, session=session, post=post)
     except ValidationError as error:
@@ -97,6 +100,42 @@ def compose(request, session, post: Post | None):
         fresh = Composer(user=request.user, initial={}, blocks=[{"kind": "paragraph"}])
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
+
+
+# Actions that put a post in front of readers; in an ended live they are confirmed first.
+OUT_TO_READERS = ("publish", "schedule")
+
+
+def asks_before_publishing(session, post: Post | None, data) -> bool:
+    """An ended live's readers think it is over: a new post there is asked about first."""
+    ended = session.status in (session.Status.ENDED, session.Status.ARCHIVED)
+    first_time = post is None or not post.is_published
+    wants_out = data.get("action") in OUT_TO_READERS
+    return ended and first_time and wants_out and data.get("after_end") != "confirmed"
+
+
+def confirm_publishing_after_end(request, session, post: Post | None, data):
+    """ "This live has ended. Publish anyway?": the whole composer rides along in hidden
+    fields (uploaded photos already stored), so either answer loses nothing."""
+    kept = [
+        (name, value)
+        for name, values in data.lists()
+        if name not in ("csrfmiddlewaretoken", "action", "change", "after_end")
+        for value in values
+    ]
+    context = {
+        "session": session,
+        "post": post,
+        "kept": kept,
+        "action": data.get("action"),
+        "target": reverse("desk:post-edit", args=[session.slug, post.pk])
+        if post
+        else reverse("desk:post-new", args=[session.slug]),
+    }
+    template = "liveblog/desk_confirm_ended.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, context, status=409)
 
 
 def saved_message(post: Post, *, is_new: bool) -> str:
@@ -164,9 +203,16 @@ def toggle(request, slug: str, post_id: int, flag: str):
         changes.set_key_event(post=post, key_event=not post.key_event, by=request.user)
     if not request.htmx:
         return redirect(desk_url(session, post))
-    # Only this post is redrawn: its partial needs the post, its session and the role.
-    post = Post.objects.for_display().select_related("session").get(pk=post.pk)
-    context = {"session": session, "post": post, "is_editor": is_editor(request.user)}
+    # Only this post is redrawn, open (the person is looking at it): its line needs the
+    # post with its summary, its session, the role and the timeline's filters.
+    post = with_summaries([Post.objects.for_display().select_related("session").get(pk=post.pk)])[0]
+    context = {
+        "session": session,
+        "post": post,
+        "is_editor": is_editor(request.user),
+        "filters": Filters.of_request(request),
+        "expanded": post.pk,
+    }
     return render(request, "liveblog/desk.html#desk_post", context)
 
 

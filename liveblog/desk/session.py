@@ -1,9 +1,11 @@
 """Editors' controls of a session: start, end, headline, standfirst, lead photo, credits;
-its audit log and its archive."""
+its audit log and its archive. Creating, scheduling, staffing, rubrics, reopening,
+archiving and deleting are in liveblog.desk.lives."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -93,9 +95,17 @@ def edit_header(request, slug: str):
 @require_POST
 def start_session(request, slug: str):
     session = editor_session(request, slug)
-    if session.status != LiveSession.Status.LIVE:
+    if session.status == LiveSession.Status.LIVE:
+        return redirect(desk_url(session))
+    was_ended = session.status == LiveSession.Status.ENDED
+    try:
+        # On an ended live this reopens it (liveblog.domain.sessions.start_session).
         changes.start_session(session=session, by=request.user)
-        messages.success(request, _("The live has started."))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        done = _("The live is running again.") if was_ended else _("The live has started.")
+        messages.success(request, done)
     return redirect(desk_url(session))
 
 

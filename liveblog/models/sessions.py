@@ -75,6 +75,8 @@ class LiveSession(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     scheduled_for = models.DateTimeField(_("planned start"), null=True, blank=True)
+    # The scheduler (liveblog.domain.scheduling) starts and ends the live at these times.
+    scheduled_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -96,6 +98,13 @@ class LiveSession(models.Model):
         verbose_name=_("assigned people"),
         blank=True,
         related_name="live_sessions",
+    )
+    rubrics = models.ManyToManyField(
+        "Rubric",
+        verbose_name=_("rubrics offered"),
+        blank=True,
+        related_name="live_sessions",
+        help_text=_("The rubrics the desk suggests for this live's posts."),
     )
     # The event log's counter: the seq of the last event written for this session.
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
@@ -135,6 +144,13 @@ class LiveSession(models.Model):
                 | Q(ended_at__gte=F("started_at")),
                 name="session_ends_after_start",
                 violation_error_message=_("A session cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled_end__isnull=True)
+                | Q(scheduled_for__isnull=True)
+                | Q(scheduled_end__gt=F("scheduled_for")),
+                name="session_planned_end_after_start",
+                violation_error_message=_("The planned end must come after the planned start."),
             ),
         ]
 

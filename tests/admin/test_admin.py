@@ -163,6 +163,18 @@ def test_ending_a_live_in_admin_is_written_and_reaches_readers(admin_client, ses
     assert entry.detail["status"] == {"from": "live", "to": "ended"}
 
 
+def test_archiving_a_running_live_in_admin_is_refused_with_the_desks_reason(admin_client, session):
+    url = reverse("admin:liveblog_livesession_change", args=[session.pk])
+    form = live_form(
+        session, status="archived", archived_at_0="2025-10-22", archived_at_1="09:00:00"
+    )
+    response = admin_client.post(url, form, follow=True)
+    assert "Terminez le direct avant de l\u2019archiver." in response.content.decode()
+    session.refresh_from_db()
+    assert (session.status, session.archived_at) == ("live", None)
+    assert not AuditEntry.objects.filter(action="session.archived").exists()
+
+
 def test_publishing_and_pinning_a_draft_in_admin_reaches_readers(admin_client, session, make_post):
     post = make_post(session, status="draft", title="Brouillon du pont")
     url = reverse("admin:liveblog_post_change", args=[post.pk])

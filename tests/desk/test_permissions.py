@@ -58,6 +58,19 @@ CASES = [
     ("desk:session-start", "post", "/editor/{s}/start/", EDITORS),
     ("desk:session-end", "post", "/editor/{s}/end/", EDITORS),
     ("desk:session-lead-photo", "post", "/editor/{s}/lead-photo/", EDITORS),
+    ("desk:live-new", "get", "/editor/new/", EDITORS),
+    ("desk:live-new", "post", "/editor/new/", EDITORS),
+    ("desk:session-reopen", "post", "/editor/{s}/reopen/", EDITORS),
+    ("desk:session-archive", "post", "/editor/{s}/archive/", EDITORS),
+    ("desk:session-delete", "get", "/editor/{s}/delete/", EDITORS),
+    ("desk:session-delete", "post", "/editor/{s}/delete/", EDITORS),
+    ("desk:session-schedule", "get", "/editor/{s}/schedule/", EDITORS),
+    ("desk:session-schedule", "post", "/editor/{s}/schedule/", EDITORS),
+    ("desk:session-people", "get", "/editor/{s}/people/", EDITORS),
+    ("desk:session-people", "post", "/editor/{s}/people/", EDITORS),
+    ("desk:session-rubrics", "get", "/editor/{s}/rubrics/", EDITORS),
+    ("desk:session-rubrics", "post", "/editor/{s}/rubrics/", EDITORS),
+    ("desk:session-rubric-withdraw", "post", "/editor/{s}/rubrics/{rubric}/withdraw/", EDITORS),
     ("desk:audit", "get", "/editor/{s}/audit/", EDITORS),
     ("desk:session-export", "get", "/editor/{s}/export/", EDITORS),
     ("desk:post-edit", "get", "/editor/{s}/posts/{own}/edit/", WRITERS),
@@ -126,6 +139,7 @@ def world(session, make_post, journalist, editor, django_user_model):
         "own": own.pk,
         "other": other.pk,
         "deleted": deleted.pk,
+        "rubric": own.rubric_id,
     }
     return {"session": session, "own": own, "other": other, "people": people, "urls": urls}
 

@@ -110,7 +110,9 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
     now = timezone.now()
     running = make_session(slug="marathon")
     post = make_post(running, minutes=30)
-    just_ended = make_session(slug="election", headline="Soirée électorale en direct")
+    just_ended = make_session(
+        slug="election", status="scheduled", headline="Soirée électorale en direct"
+    )
     start_session(session=just_ended, by=editor, at=now - timedelta(hours=6))
     end_session(session=just_ended, by=editor, at=now - timedelta(hours=1))
     old = make_session(slug="tempete", status="ended", headline="La tempête Aline en direct")
