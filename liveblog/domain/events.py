@@ -5,6 +5,12 @@ transaction, next sequence number, its HTML *rendered once*); after commit the
 event is *fanned out* to readers (liveblog.delivery.fanout); the reader page *applies*
 it (static/liveblog/live.js). A reader who missed some asks for
 `events_after(seq)` and gets exactly those, in order.
+
+Nothing withdrawn stays in the log: when an event is recorded for a post, the HTML of
+that post's earlier events is erased in the same transaction (`supersede_earlier`),
+and a new header erases the earlier headers. Such an event keeps its seq, its kind and
+its post's id, so the log stays gap-free and a reader still counts a publication; its
+content is only in the post's latest event, which every reader behind it also gets.
 """
 
 from django.db import transaction
@@ -25,9 +31,25 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
     event.html, event.data = render_event(session, kind, post)
+    supersede_earlier(session, kind, post)
     event.save()
     transaction.on_commit(lambda: _fan_out(event), robust=True)
     return event
+
+
+def supersede_earlier(session: LiveSession, kind: str, post: Post | None) -> int:
+    """Erase the content of the events the one being recorded replaces: a deleted or corrected
+    post's words (or an old headline) must not be replayed to anyone catching up."""
+    if post is not None:
+        earlier = Event.objects.filter(post=post)
+        marker = {"post": post.pk, "superseded": True}
+    elif kind == Event.Kind.SESSION_UPDATED:
+        earlier = Event.objects.filter(session=session, kind=Event.Kind.SESSION_UPDATED)
+        marker = {"superseded": True}
+    else:
+        return 0
+    # Deletions carry no content and stay as they are: readers count with them.
+    return earlier.exclude(html="").update(html="", data=marker)
 
 
 def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[str, dict]:

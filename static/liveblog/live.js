@@ -123,15 +123,26 @@ function readerPage(olderPage) {
 
   button.addEventListener("click", showWaiting);
 
+  const unseen = new Set(); // posts counted as published whose content comes in a later event
+
   function apply(message) {
-    if (message.kind === "post.published") published(message);
+    if (message.superseded) superseded(message);
+    else if (message.kind === "post.published") published(message);
     else if (message.kind === "post.updated") updated(message);
     else if (message.kind === "post.deleted") deleted(message.post);
     else if (message.kind === "session.updated") headerChanged(message.html);
   }
 
-  function published(message) {
+  // An event whose content was withdrawn or replaced since: a later event of the same post
+  // (or a later header) carries what is shown now. A publication still counts.
+  function superseded(message) {
+    if (message.kind !== "post.published") return;
     setTotal(total + 1);
+    unseen.add(message.post);
+  }
+
+  function published(message, counted = false) {
+    if (!counted) setTotal(total + 1);
     if (!olderPage && waiting.length === 0 && atTop()) {
       place(message, true);
       announce(`${announcer.dataset.newPost} ${headingOf(message.html)}`);
@@ -142,6 +153,7 @@ function readerPage(olderPage) {
   }
 
   function updated(message) {
+    if (unseen.delete(message.post)) return published(message, true);
     const queued = waiting.findIndex((held) => held.post === message.post);
     if (queued >= 0) {
       waiting[queued] = message;
@@ -161,6 +173,7 @@ function readerPage(olderPage) {
 
   function deleted(postId) {
     setTotal(total - 1);
+    unseen.delete(postId);
     const before = waiting.length;
     waiting = waiting.filter((held) => held.post !== postId);
     if (waiting.length !== before) showButton();

@@ -7,6 +7,7 @@ through the layer: either way, as readers get them in production.
 """
 
 import re
+from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import expect
@@ -182,3 +183,44 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     button.click()
     expect(page).to_have_url(f"{server.url}/live/{session.slug}/")
     expect(page.locator("#posts > article").first).to_have_accessible_name("Arrivée")
+
+
+def test_reader_whose_page_predates_a_correction_and_a_deletion_ends_with_the_current_posts(
+    server, page, session, make_post
+):
+    # The page as it was rendered before the changes (a laptop asleep since then): it
+    # catches up from a log in which the withdrawn words are no longer.
+    make_post(session, title="Départ donné", minutes=0)
+    with urlopen(f"{server.url}/live/{session.slug}/") as response:
+        old_page = response.read()
+    corrected = make_post(
+        session,
+        title="Témoin Zorglub",
+        minutes=10,
+        blocks=[("paragraph", {"text": "Zorglub habite rue Lumière."})],
+    )
+    Block.objects.filter(post=corrected).update(text="Un témoin habite le quartier.")
+    corrected.title = "Un témoin"
+    corrected.save()
+    corrected.record_edit(by=corrected.author)
+    doomed = make_post(session, title="Annonce erronée", minutes=20)
+    doomed.delete_softly(by=doomed.author)
+    page.route(
+        f"{server.url}/live/{session.slug}/",
+        lambda route: route.fulfill(body=old_page, content_type="text/html; charset=utf-8"),
+    )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+
+    open_live(page, server, session)
+
+    shown = page.get_by_role("article", name="Un témoin")
+    expect(shown).to_contain_text("Un témoin habite le quartier.", timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
+    expect(page.get_by_role("article", name="Annonce erronée")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("Zorglub")
+    titles = page.locator("#posts > article h3").all_inner_texts()
+    assert titles == ["Un témoin", "Départ donné"]
+    # New to this reader, so announced as a new post, not slipped in as an edit.
+    expect(page.locator("[aria-live=polite]")).to_have_text("Nouvelle publication : Un témoin")
+    assert errors == []
