@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from liveblog.desk.composer import plain
-from liveblog.models import Photo, PhotoCredit
+from liveblog.models import PhotoCredit
 from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
@@ -56,13 +56,6 @@ def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
             filled = True
     if filled:
         data[prefix + "prefilled"] = "1"
-
-
-def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:
-    """Bring a stored photo's caption, alt text and credit in line with the composer."""
-    photo.caption, photo.alt_text = caption, alt_text
-    photo.credit = credit_named(credit)
-    photo.save(update_fields=["caption", "alt_text", "credit"])
 
 
 def credit_named(label: str) -> PhotoCredit | None:

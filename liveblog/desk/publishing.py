@@ -5,13 +5,18 @@ Two people editing the same post are never silently overwritten: each save carri
 the version its editor started from, and a conditional update refuses a stale one.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
-from liveblog.desk.attachments import describe_photo
+from liveblog.desk.attachments import credit_named
 from liveblog.desk.composer import Composer
 from liveblog.domain.audit import record_change
+from liveblog.domain.photos import describe_photo, description_changes
 from liveblog.domain.revisions import original_of, replace_blocks, snapshot
+from liveblog.domain.roles import can_describe_photo
 from liveblog.models import Block, LiveSession, Post, Rubric
 
 
@@ -42,18 +47,35 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
             claim_for_edit(post, composer.expected_version, title=fields["title"], rubric=rubric)
             if original:
                 original.save()
-        for block in blocks:
-            if block["kind"] == Block.Kind.PHOTO and block["photo"]:
-                describe_photo(
-                    block["photo"],
-                    caption=block["caption"],
-                    alt_text=block["alt_text"],
-                    credit=block["credit"],
-                )
+        describe_photos(blocks, by=by, post=post)
         replace_blocks(post, blocks)
         apply_action(post, composer.action, by=by, fields=fields, is_new=is_new)
         snapshot(post, by=by)
     return post
+
+
+PHOTO_NOT_YOURS = _(
+    "The photo “%(photo)s” also shows in posts you cannot edit: its caption, alt text and "
+    "credit can only be changed there by an editor. Keep its description, or send the "
+    "photo again to describe it your way."
+)
+
+
+def describe_photos(blocks: list[dict], *, by, post: Post) -> None:
+    """The photos' descriptions as the composer shows them, where `by` may change them
+    (ValidationError, and the whole save rolled back, where not)."""
+    for block in blocks:
+        photo = block.get("photo") if block["kind"] == Block.Kind.PHOTO else None
+        if photo is None:
+            continue
+        description = {"caption": block["caption"], "alt_text": block["alt_text"]}
+        credit = credit_named(block["credit"])
+        if not description_changes(photo, credit=credit, **description):
+            continue
+        if not can_describe_photo(by, photo):
+            name = Truncator(photo.caption or photo.image.name).chars(60)
+            raise ValidationError(PHOTO_NOT_YOURS % {"photo": name}, code="photo_not_yours")
+        describe_photo(photo, by=by, credit=credit, post=post, **description)
 
 
 def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
