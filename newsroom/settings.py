@@ -143,6 +143,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "liveblog",
+            # An unreachable Redis is a cache miss (liveblog.resilient_cache), and a quick one:
+            # without these a blackholed host holds each page for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {

@@ -8,15 +8,18 @@ small query (the session's position) while nothing happens; a big news night's
 thousands of page loads between two posts share one rendering.
 
 The timeout only bounds what a change made outside the event log (a fix in the database
-by hand) could leave stale.
+by hand) could leave stale. An unreachable cache (Redis down) is a miss: the page is
+rendered from the database (liveblog.resilient_cache).
 """
 
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 
 from liveblog.models import LiveSession
+from liveblog.resilient_cache import ResilientCache
+
+cache = ResilientCache("the live page")
 
 
 def cached_by_position(view):
