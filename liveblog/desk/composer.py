@@ -20,6 +20,10 @@ from liveblog.domain.roles import can_create_rubric, is_editor
 from liveblog.models import Block, Photo, Rubric
 
 MAX_BLOCKS = 40
+# A long feature is 30,000 characters; past 100,000 a post is a document pasted by mistake,
+# and its event would be too big to send to readers (liveblog.domain.events).
+MAX_POST_CHARACTERS = 100_000
+TEXT_FIELDS = ("text", "attribution", "url", "link_title", "caption", "alt_text", "credit")
 POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version")
 BLOCK_FIELDS = (
     "kind",
@@ -189,6 +193,18 @@ class BaseBlockFormSet(forms.BaseFormSet):
             return
         if not self.filled_blocks():
             raise ValidationError(_("Write at least one block: a paragraph, a photo, a quote…"))
+        size = sum(
+            len(block.get(name) or "") for block in self.filled_blocks() for name in TEXT_FIELDS
+        )
+        if size > MAX_POST_CHARACTERS:
+            raise ValidationError(
+                _(
+                    "This post is %(size)s characters long, more than the %(limit)s a post can "
+                    "be: split it into several posts."
+                ),
+                code="too_long",
+                params={"size": size, "limit": MAX_POST_CHARACTERS},
+            )
 
     def filled_blocks(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if not form.cleaned_data.get("empty")]

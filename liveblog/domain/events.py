@@ -14,11 +14,18 @@ content is only in the post's latest event, which every reader behind it also ge
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from liveblog.models import Event, LiveSession, Post
+
+# The most HTML one event carries. The desk bounds a post's text far below this
+# (liveblog.desk.composer.MAX_POST_CHARACTERS); a post that still renders bigger (many
+# long embeds, an import) goes out as `too_large` without HTML, and readers load the page
+# instead: daphne cannot send a frame over its --websocket-max-message-size (1 MiB), and a
+# reader offered one would reconnect into it again and again.
+MAX_EVENT_HTML_BYTES = 256 * 1024
 
 
 def record_event(session: LiveSession, kind: str, post: Post | None = None) -> Event:
@@ -31,6 +38,8 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
     event.html, event.data = render_event(session, kind, post)
+    if len(event.html.encode()) > MAX_EVENT_HTML_BYTES:
+        event.html, event.data = "", {**event.data, "too_large": True}
     supersede_earlier(session, kind, post)
     event.save()
     transaction.on_commit(lambda: _fan_out(event), robust=True)
@@ -49,7 +58,8 @@ def supersede_earlier(session: LiveSession, kind: str, post: Post | None) -> int
     else:
         return 0
     # Deletions carry no content and stay as they are: readers count with them.
-    return earlier.exclude(html="").update(html="", data=marker)
+    carrying = Q(html__gt="") | Q(data__too_large=True)
+    return earlier.filter(carrying).update(html="", data=marker)
 
 
 def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[str, dict]:

@@ -11,6 +11,10 @@ const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
 // Longer than the catch-up URL's max-age (3 s), so each poll gets a fresh answer.
 const POLL_EVERY_MS = 5_000;
+// A socket counts as working once it brought a message or stayed open this long: one that
+// the server closes as soon as it has something to send (a frame it cannot send) must
+// not reset the failures, or the page would reconnect into it for ever, never polling.
+const STABLE_AFTER_MS = 15_000;
 
 const main = document.querySelector("main[data-session]");
 if (main) follow(main);
@@ -70,13 +74,22 @@ function follow(main) {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const opened = new WebSocket(`${scheme}://${location.host}/ws/live/${slug}/?after=${seq}`);
     socket = opened;
-    opened.addEventListener("open", () => {
+    let stable = null;
+    const working = () => {
+      clearTimeout(stable);
       failures = 0;
       clearInterval(polling);
       polling = null;
+    };
+    opened.addEventListener("open", () => {
+      stable = setTimeout(working, STABLE_AFTER_MS);
     });
-    opened.addEventListener("message", (frame) => receive(JSON.parse(frame.data)));
+    opened.addEventListener("message", (frame) => {
+      if (failures || polling) working();
+      receive(JSON.parse(frame.data));
+    });
     opened.addEventListener("close", () => {
+      clearTimeout(stable);
       socket = null;
       failures += 1;
       if (failures >= POLL_AFTER_FAILURES && !polling) {
@@ -126,6 +139,8 @@ function readerPage(olderPage) {
   const unseen = new Set(); // posts counted as published whose content comes in a later event
 
   function apply(message) {
+    // Too big to travel as a message: the page itself shows it.
+    if (message.too_large) return location.reload();
     if (message.superseded) superseded(message);
     else if (message.kind === "post.published") published(message);
     else if (message.kind === "post.updated") updated(message);

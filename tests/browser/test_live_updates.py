@@ -224,3 +224,21 @@ def test_reader_whose_page_predates_a_correction_and_a_deletion_ends_with_the_cu
     # New to this reader, so announced as a new post, not slipped in as an edit.
     expect(page.locator("[aria-live=polite]")).to_have_text("Nouvelle publication : Un témoin")
     assert errors == []
+
+
+def test_a_page_whose_socket_drops_at_every_message_falls_back_to_polling_and_gets_the_post(
+    server, page, session, make_post
+):
+    # As daphne does with a frame it cannot send: the socket opens, then closes as soon as
+    # the server has something for it. Reconnecting into it for ever would bring nothing.
+    def drop_at_every_message(socket):
+        upstream = socket.connect_to_server()
+        upstream.on_message(lambda _message: socket.close())
+
+    page.route_web_socket(re.compile(r"/ws/live/"), drop_at_every_message)
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    make_post(session, title="Arrivé par la page", minutes=10)
+
+    expect(page.get_by_role("article", name="Arrivé par la page")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
