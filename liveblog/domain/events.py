@@ -37,13 +37,24 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     LiveSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
     session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
-    event.html, event.data = render_event(session, kind, post)
-    if len(event.html.encode()) > MAX_EVENT_HTML_BYTES:
-        event.html, event.data = "", {**event.data, "too_large": True}
+    event.html, event.data = event_content(session, kind, post)
     supersede_earlier(session, kind, post)
     event.save()
     transaction.on_commit(lambda: _fan_out(event), robust=True)
     return event
+
+
+def event_content(session: LiveSession, kind: str, post: Post | None) -> tuple[str, dict]:
+    """What an event carries: its HTML and data, or no HTML and `too_large` past the bound."""
+    html, data = render_event(session, kind, post)
+    if len(html.encode()) > MAX_EVENT_HTML_BYTES:
+        return "", {**data, "too_large": True}
+    return html, data
+
+
+def superseded_marker(post_id: int | None) -> dict:
+    """The data of an event whose content a later event replaced."""
+    return {"superseded": True} if post_id is None else {"post": post_id, "superseded": True}
 
 
 def supersede_earlier(session: LiveSession, kind: str, post: Post | None) -> int:
@@ -51,10 +62,10 @@ def supersede_earlier(session: LiveSession, kind: str, post: Post | None) -> int
     post's words (or an old headline) must not be replayed to anyone catching up."""
     if post is not None:
         earlier = Event.objects.filter(post=post)
-        marker = {"post": post.pk, "superseded": True}
+        marker = superseded_marker(post.pk)
     elif kind == Event.Kind.SESSION_UPDATED:
         earlier = Event.objects.filter(session=session, kind=Event.Kind.SESSION_UPDATED)
-        marker = {"superseded": True}
+        marker = superseded_marker(None)
     else:
         return 0
     # Deletions carry no content and stay as they are: readers count with them.

@@ -57,11 +57,12 @@ def can_edit_post(user: AnyUser, post: Post) -> bool:
 
 def can_describe_photo(user: AnyUser, photo: Photo) -> bool:
     """Changing a photo's caption, alt text or credit changes it wherever it shows: editors
-    may; anyone else only if they may edit every post using it, and it is no live's lead
-    photo (an editor's choice)."""
+    may; anyone else only if they may edit every post using it and write in every live
+    whose lead photo it is."""
     if is_editor(user):
         return True
-    if LiveSession.objects.filter(lead_photo=photo).exists():
+    leading = LiveSession.objects.filter(lead_photo=photo)
+    if not all(can_write_in(user, session) for session in leading):
         return False
     posts = Post.objects.filter(blocks__photo=photo).distinct().select_related("session")
     return all(can_edit_post(user, post) for post in posts)
