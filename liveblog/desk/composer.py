@@ -6,6 +6,8 @@ to http(s) only. Adding, moving and removing blocks are plain form posts too, so
 the composer works the same with JavaScript off.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -41,9 +43,48 @@ CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# What strip_tags leaves of a tag it cannot parse (“<![”): removed by hand instead.
+LEFTOVER_TAG = re.compile(r"<[^>]*>?")
+
+
 def plain(value: str) -> str:
     """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    return " ".join(strip_tags(value or "").split())
+    value = without_nul(value or "")
+    try:
+        text = strip_tags(value)
+    except AssertionError:  # Python's HTML parser gives up on “<![>” and the like
+        text = LEFTOVER_TAG.sub("", value)
+    return " ".join(text.split())
+
+
+def without_nul(value: str) -> str:
+    """NUL is no character anyone types, and PostgreSQL refuses to store it: dropped."""
+    return value.replace("\0", "")
+
+
+def without_nuls(data):
+    """A copy of a form post (QueryDict) with NUL characters dropped from every value."""
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [without_nul(v) if isinstance(v, str) else v for v in values])
+    return cleaned
+
+
+class PhotoChoiceField(forms.ModelChoiceField):
+    """A photo by its number: anything that is not one (“abc”, a 30-digit number) is an
+    unknown photo, never a database error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not str(value).isdigit() or len(str(value)) > 18:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def photo_number(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class PlainTextField(forms.CharField):
@@ -119,9 +160,7 @@ class BlockForm(forms.Form):
         label=_("Link kind"), choices=Block.LinkKind.choices, required=False
     )
     link_title = PlainTextField(label=_("Link title"), max_length=200, required=False)
-    photo = forms.ModelChoiceField(
-        queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput
-    )
+    photo = PhotoChoiceField(queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput)
     # Only the transport: liveblog.photos.imaging judges the file and desk_photos stores it.
     image = forms.FileField(label=_("Photo"), required=False)
     caption = PlainTextField(label=_("Caption"), max_length=500, required=False)
@@ -140,7 +179,7 @@ class BlockForm(forms.Form):
 
     @property
     def stored_photo(self) -> Photo | None:
-        photo_id = self["photo"].value()
+        photo_id = photo_number(self["photo"].value())
         return (
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
         )

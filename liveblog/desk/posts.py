@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from liveblog.desk.attachments import keep_uploaded_photos
-from liveblog.desk.composer import Composer
+from liveblog.desk.composer import Composer, without_nuls
 from liveblog.desk.publishing import EditConflict, save_post
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for, timeline
 from liveblog.domain.revisions import history, restore_revision
@@ -60,7 +60,7 @@ def edit_post(request, slug: str, post_id: int):
 
 
 def compose(request, session, post: Post | None):
-    data = request.POST.copy()
+    data = without_nuls(request.POST)
     refused = keep_uploaded_photos(data, request.FILES, request.user)
     if change := data.get("change"):
         if change == "clear":

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liveblog.desk.composer import PlainTextField, plain
+from liveblog.desk.composer import PhotoChoiceField, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
 from liveblog.domain.archive import dumps, export_session
@@ -23,7 +23,7 @@ class HeaderForm(forms.Form):
     standfirst = forms.CharField(
         label=gettext_lazy("Standfirst"), required=False, widget=forms.Textarea({"rows": 3})
     )
-    lead_photo = forms.ModelChoiceField(
+    lead_photo = PhotoChoiceField(
         label=gettext_lazy("Lead photo"),
         queryset=Photo.objects.all(),
         required=False,

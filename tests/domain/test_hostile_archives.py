@@ -12,7 +12,8 @@ from liveblog.domain.events import render_event
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post
 from liveblog.photos.renditions import make_renditions
 
-pytestmark = pytest.mark.django_db
+# The archive is exported, then the database flushed as on a new server: committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
