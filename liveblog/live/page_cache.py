@@ -8,7 +8,9 @@ small query (the session's position) while nothing happens; a big news night's
 thousands of page loads between two posts share one rendering.
 
 The timeout only bounds what a change made outside the event log (a fix in the database
-by hand) could leave stale. An unreachable cache (Redis down) is a miss: the page is
+by hand) could leave stale. Older pages (`?before=`) are cached only at the positions the
+app links to, so made-up positions cannot fill the cache (on the Redis that also carries
+the channel layer). An unreachable cache (Redis down) is a miss: the page is
 rendered from the database (liveblog.resilient_cache).
 """
 
@@ -16,6 +18,7 @@ from functools import wraps
 
 from django.conf import settings
 
+from liveblog.live.positions import is_linked_position
 from liveblog.models import LiveSession
 from liveblog.resilient_cache import ResilientCache
 
@@ -37,6 +40,8 @@ def cached_by_position(view):
             .first()
         )
         if position is None:
+            return view(request, slug)
+        if before and not is_linked_position(position[0], before):
             return view(request, slug)
         key = page_key(*position, before)
         response = cache.get(key)
