@@ -177,6 +177,10 @@ LOGIN_REDIRECT_URL = "desk:sessions"
 LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
+# A composer's form (photos aside, which stream to disk): Django's 2.5 MB default answered
+# a 3 MB paste with a bare 400 and no draft; the composer now says the post is too long
+# (liveblog.desk.composer.MAX_POST_CHARACTERS) and the autosave keeps every word.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_LOCKOUT_SECONDS = 15 * 60

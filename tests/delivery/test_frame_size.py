@@ -8,7 +8,7 @@ import pytest
 
 from liveblog.delivery.fanout import encode_frame
 from liveblog.domain.events import MAX_EVENT_HTML_BYTES
-from liveblog.models import Event, Post
+from liveblog.models import Draft, Event, Post
 from tests.helpers import composer_data, paragraph
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,18 @@ def test_a_too_large_event_is_superseded_like_any_other(session, make_post):
     post.delete_softly(by=post.author)
     published = Event.objects.get(post=post, kind="post.published")
     assert published.data == {"post": post.pk, "superseded": True}
+
+
+def test_a_3_mb_paste_gets_the_too_long_message_and_its_draft_is_kept(client, journalist, session):
+    session.journalists.add(journalist)
+    client.force_login(journalist)
+    pasted = "Le peloton passe le pont. " * 120_000  # 3.1 MB
+    data = composer_data(paragraph(pasted), title="Collage")
+
+    saved = client.post(f"/editor/{session.slug}/autosave/", data)
+    sent = client.post(f"/editor/{session.slug}/posts/new/", data)
+
+    assert saved.status_code == 200
+    assert Draft.objects.get().data["blocks-0-text"] == pasted
+    assert sent.status_code == 422
+    assert "plus que les 100000 permis" in sent.content.decode()
