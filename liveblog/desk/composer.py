@@ -7,6 +7,7 @@ the composer works the same with JavaScript off.
 """
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +27,8 @@ MAX_BLOCKS = 40
 # and its event would be too big to send to readers (liveblog.domain.events).
 MAX_POST_CHARACTERS = 100_000
 TEXT_FIELDS = ("text", "attribution", "url", "link_title", "caption", "alt_text", "credit")
-POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version")
+POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version", "submission_key")
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BLOCK_FIELDS = (
     "kind",
     "text",
@@ -105,13 +107,21 @@ class PostForm(forms.Form):
         help_text=_("Editors only: the time readers see, for example to backdate a post."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One per new post's composer, sent with each try: a retry is recognised (publishing).
+    submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.action = action
+        if not self.is_bound and not self.initial.get("submission_key"):
+            self.initial["submission_key"] = uuid.uuid4().hex
         if not is_editor(user):
             del self.fields["displayed_at"]
+
+    def clean_submission_key(self) -> str:
+        key = self.cleaned_data["submission_key"]
+        return key if SUBMISSION_KEY.fullmatch(key) else ""
 
     def clean_rubric(self) -> str:
         name = self.cleaned_data["rubric"]

@@ -6,7 +6,7 @@ the version its editor started from, and a conditional update refuses a stale on
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,25 @@ class EditConflict(Exception):
 
 def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None = None) -> Post:
     """Create or rewrite a post from a valid composer, then act on the button pressed."""
+    is_new = post is None
+    key = composer.post_form.cleaned_data.get("submission_key", "") if is_new else ""
+    if key and (sent := sent_before(key, by=by, session=session)):
+        return sent
+    try:
+        return write_post(composer, by=by, session=session, post=post, key=key)
+    except IntegrityError:
+        # The same sending, twice at once (a double click): the other one made the post.
+        if key and (sent := sent_before(key, by=by, session=session)):
+            return sent
+        raise
+
+
+def sent_before(key: str, *, by, session: LiveSession) -> Post | None:
+    """The post an earlier try of this very sending created, if one did."""
+    return Post.objects.filter(submission_key=key, author=by, session=session).first()
+
+
+def write_post(composer: Composer, *, by, session, post: Post | None, key: str) -> Post:
     fields = composer.post_form.cleaned_data
     blocks = composer.blocks.filled_blocks()
     rubric_name = fields["rubric"]
@@ -38,7 +57,11 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
         rubric = Rubric.named(rubric_name) if rubric_name else None
         if is_new:
             post = Post.objects.create(
-                session=session, author=by, title=fields["title"], rubric=rubric
+                session=session,
+                author=by,
+                title=fields["title"],
+                rubric=rubric,
+                submission_key=key,
             )
             record_change("post.created", by=by, post=post, detail={"action": composer.action})
         else:
