@@ -242,3 +242,17 @@ def test_a_page_whose_socket_drops_at_every_message_falls_back_to_polling_and_ge
 
     expect(page.get_by_role("article", name="Arrivé par la page")).to_be_visible(timeout=LIVE)
     expect(page.locator("#post-count")).to_have_text("2 publications")
+
+
+def test_a_post_too_big_for_a_message_reaches_the_reader_by_reloading_the_page(
+    server, page, session, make_post
+):
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    long_text = "<p>" + "Le peloton passe le pont sous la pluie. " * 8_000 + "</p>"
+    make_post(
+        session, title="Récit complet", minutes=10, blocks=[("paragraph", {"text": long_text})]
+    )
+
+    expect(page.get_by_role("article", name="Récit complet")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
