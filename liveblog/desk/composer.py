@@ -10,17 +10,17 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold
+from liveblog.content.text import fold, plain, without_nul
 from liveblog.domain.roles import can_create_rubric, is_editor
-from liveblog.models import Block, Photo, Rubric
+from liveblog.models import Block, LinkCard, Photo, Rubric
 
 MAX_BLOCKS = 40
 # A long feature is 30,000 characters; past 100,000 a post is a document pasted by mistake,
@@ -40,28 +40,10 @@ BLOCK_FIELDS = (
     "caption",
     "alt_text",
     "credit",
+    "card_of",
 )
 CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-# What strip_tags leaves of a tag it cannot parse (“<![”): removed by hand instead.
-LEFTOVER_TAG = re.compile(r"<[^>]*>?")
-
-
-def plain(value: str) -> str:
-    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    value = without_nul(value or "")
-    try:
-        text = strip_tags(value)
-    except AssertionError:  # Python's HTML parser gives up on “<![>” and the like
-        text = LEFTOVER_TAG.sub("", value)
-    return " ".join(text.split())
-
-
-def without_nul(value: str) -> str:
-    """NUL is no character anyone types, and PostgreSQL refuses to store it: dropped."""
-    return value.replace("\0", "")
 
 
 def without_nuls(data):
@@ -181,6 +163,8 @@ class BlockForm(forms.Form):
         help_text=_("What the image shows, for readers who cannot see it."),
     )
     credit = PlainTextField(label=_("Credit"), max_length=400, required=False)
+    # The URL whose card already filled this block's fields (liveblog.desk.attachments).
+    card_of = forms.CharField(required=False, widget=forms.HiddenInput)
     upload_error = ""  # set by the view when the photo pipeline refused this block's file
 
     @property
@@ -193,6 +177,27 @@ class BlockForm(forms.Form):
         return (
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
         )
+
+    @property
+    def reads_cards(self) -> bool:
+        return settings.LIVEBLOG_CARDS_FETCH
+
+    @property
+    def card(self) -> LinkCard | None:
+        """The card read for this embed's or link's URL, failed or not, for the preview."""
+        url = self["url"].value()
+        if self.kind_name not in (Block.Kind.EMBED, Block.Kind.LINK) or not url:
+            return None
+        return LinkCard.objects.filter(url=url).first()
+
+    def card_preview(self) -> Block | None:
+        """The block as readers will see it (unsaved), when its card could be read."""
+        card = self.card
+        if card is None or not card.is_read:
+            return None
+        fields = {name: self[name].value() or "" for name in ("text", "attribution", "link_title")}
+        link_kind = self["link_kind"].value() or Block.LinkKind.ARTICLE
+        return Block(kind=self.kind_name, url=card.url, link_kind=link_kind, card=card, **fields)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -339,6 +344,7 @@ def state_of(post) -> dict:
     for index, block in enumerate(post.blocks.select_related("photo__credit")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
+        fields["card_of"] = block.url if block.card_id else ""
         if block.photo:
             fields |= {
                 "caption": block.photo.caption,

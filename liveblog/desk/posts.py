@@ -1,6 +1,6 @@
 """Desk actions on one post: write, edit (with conflict detection), delete and undo,
-pin, key event, revisions. Each view checks permission, validates, calls one model
-method or workflow, and renders the full page or, for htmx, the fragment."""
+pin, key event, revisions. Each view checks permission, validates, calls one domain
+function (liveblog.domain), and renders the full page or, for htmx, the fragment."""
 
 import logging
 
@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from liveblog.desk.attachments import keep_uploaded_photos
+from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
 from liveblog.desk.composer import Composer, without_nuls
-from liveblog.desk.publishing import EditConflict, save_post
-from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for, timeline
+from liveblog.desk.publishing import EditConflict, save_composer
+from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
+from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import Draft, Post, Presence, Revision
@@ -62,6 +63,8 @@ def edit_post(request, slug: str, post_id: int):
 def compose(request, session, post: Post | None):
     data = without_nuls(request.POST)
     refused = keep_uploaded_photos(data, request.FILES, request.user)
+    # Before validation: a related link whose page gives its title needs none typed.
+    attach_cards(data, refresh=data.get("change", ""))
     if change := data.get("change"):
         if change == "clear":
             Draft.discard(request.user, session, post)
@@ -72,7 +75,7 @@ def compose(request, session, post: Post | None):
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
     try:
-        saved = save_post(composer, by=request.user, session=session, post=post)
+        saved = save_composer(composer, by=request.user, session=session, post=post)
     except ValidationError as error:
         composer.post_form.add_error(None, error)
         return render_composer(request, session, composer, post=post, status=422)
@@ -119,7 +122,7 @@ def delete_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     if request.method == "POST":
-        post.delete_softly(by=request.user)
+        changes.delete_post(post=post, by=request.user)
         messages.success(request, _("Post deleted. An editor can bring it back."))
         return go_to(request, desk_url(session))
     return render(request, "liveblog/desk_delete.html", {"session": session, "post": post})
@@ -131,31 +134,39 @@ def undelete_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     require(is_editor(request.user) and post.status == Post.Status.DELETED)
-    post.restore(by=request.user)
-    messages.success(request, _("Post restored."))
+    refused = changes.restore_post(post=post, by=request.user)
+    if refused:
+        message = _("Post restored as a draft, not put back out: %(reasons)s")
+        messages.warning(request, message % {"reasons": " ".join(refused)})
+    else:
+        messages.success(request, _("Post restored."))
     return go_to(request, desk_url(session, post))
 
 
 @login_required
 @require_POST
 def toggle_pinned(request, slug: str, post_id: int):
-    return toggle(request, slug, post_id, "set_pinned", "pinned")
+    return toggle(request, slug, post_id, "pinned")
 
 
 @login_required
 @require_POST
 def toggle_key_event(request, slug: str, post_id: int):
-    return toggle(request, slug, post_id, "set_key_event", "key_event")
+    return toggle(request, slug, post_id, "key_event")
 
 
-def toggle(request, slug: str, post_id: int, method: str, flag: str):
+def toggle(request, slug: str, post_id: int, flag: str):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
-    getattr(post, method)(not getattr(post, flag), by=request.user)
+    if flag == "pinned":
+        changes.set_pinned(post=post, pinned=not post.pinned, by=request.user)
+    else:
+        changes.set_key_event(post=post, key_event=not post.key_event, by=request.user)
     if not request.htmx:
         return redirect(desk_url(session, post))
+    # Only this post is redrawn: its partial needs the post, its session and the role.
     post = Post.objects.for_display().select_related("session").get(pk=post.pk)
-    context = {**timeline(session, request.user), "post": post}
+    context = {"session": session, "post": post, "is_editor": is_editor(request.user)}
     return render(request, "liveblog/desk.html#desk_post", context)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from liveblog.desk.composer import PhotoChoiceField, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
+from liveblog.domain import sessions as changes
 from liveblog.domain.archive import dumps, export_session
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import AuditEntry, LiveSession, Photo
@@ -65,7 +66,7 @@ def edit_header(request, slug: str):
     }
     form = HeaderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session.update_header(by=request.user, **form.cleaned_data)
+        changes.update_header(session=session, by=request.user, **form.cleaned_data)
         messages.success(request, _("Header updated: readers see it now."))
         return redirect(desk_url(session))
     status = 422 if form.is_bound else 200
@@ -78,7 +79,7 @@ def edit_header(request, slug: str):
 def start_session(request, slug: str):
     session = editor_session(request, slug)
     if session.status != LiveSession.Status.LIVE:
-        session.start(by=request.user)
+        changes.start_session(session=session, by=request.user)
         messages.success(request, _("The live has started."))
     return redirect(desk_url(session))
 
@@ -88,7 +89,7 @@ def start_session(request, slug: str):
 def end_session(request, slug: str):
     session = editor_session(request, slug)
     if session.status == LiveSession.Status.LIVE:
-        session.end(by=request.user)
+        changes.end_session(session=session, by=request.user)
         messages.success(request, _("The live has ended."))
     return redirect(desk_url(session))
 

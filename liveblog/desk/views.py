@@ -81,7 +81,7 @@ def timeline(session: LiveSession, user) -> dict:
     """The session's posts as readers see them, plus those not out yet and, for editors, deleted."""
     posts = session.posts.for_display().select_related("session")
     editor = is_editor(user)
-    pending = posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
+    pending = posts.pending()
     if not editor:
         pending = pending.filter(author=user)
     published = list(posts.published().newest_first()[: DESK_TIMELINE_SIZE + 1])
@@ -91,9 +91,7 @@ def timeline(session: LiveSession, user) -> dict:
         "published": published[:DESK_TIMELINE_SIZE],
         "more_published": len(published) > DESK_TIMELINE_SIZE,
         "pending": pending.order_by("published_at", "-created_at"),
-        "deleted": posts.filter(status=Post.Status.DELETED).newest_first()[:DESK_TIMELINE_SIZE]
-        if editor
-        else [],
+        "deleted": posts.deleted().newest_first()[:DESK_TIMELINE_SIZE] if editor else [],
     }
 
 

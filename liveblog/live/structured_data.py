@@ -47,6 +47,9 @@ def post_text(post: Post) -> str:
         elif block.kind == "quote":
             quote = f"« {block.text} »" if post.session.language == "fr" else f"“{block.text}”"
             parts.append(f"{quote} {block.attribution}".strip())
+        elif block.kind == "embed" and block.text:
+            source = ", ".join(filter(None, [block.attribution, block.embed.provider]))
+            parts.append(f"{block.text} — {source}")
         elif block.kind == "link":
             parts.append(block.link_title)
     return "\n\n".join(part for part in parts if part)
@@ -92,7 +95,28 @@ def blog_posting(post: Post, url: str) -> dict:
         data["image"] = [photo_url(photo) for photo in photos]
     if name := post.author.get_full_name():
         data["author"] = {"@type": "Person", "name": name}
+    if cited := citations(post):
+        data["citation"] = cited
     return data
+
+
+def citations(post: Post) -> list[dict]:
+    """The social posts and articles the post quotes or points to, as their cards tell them."""
+    cited = []
+    for block in post.blocks.all():
+        if block.kind == "embed":
+            item = {"@type": "SocialMediaPosting", "url": block.url, "text": block.text}
+            if block.attribution:
+                item["author"] = {"@type": "Person", "name": block.attribution}
+            card = block.shown_card
+            if card and card.published_at:
+                item["datePublished"] = card.published_at.isoformat()
+        elif block.kind == "link":
+            item = {"@type": "CreativeWork", "url": block.url, "name": block.link_title}
+        else:
+            continue
+        cited.append({key: value for key, value in item.items() if value})
+    return cited
 
 
 def live_blog_posting(session: LiveSession, posts: list[Post]) -> dict:

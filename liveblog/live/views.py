@@ -1,7 +1,6 @@
 """The readers' side: the home page and the live page, complete without JavaScript."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,20 +20,16 @@ def home(request):
 
 @cached_by_position
 def live_session(request, slug: str):
-    sessions = LiveSession.objects.select_related("lead_photo__credit").prefetch_related(
-        "lead_photo__renditions"
-    )
-    session = get_object_or_404(sessions, slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     before = parse_before(request.GET.get("before"))
     published = session.posts.published()
     stream = published.for_display().newest_first()
     if before:
-        moment, post_id = before
-        stream = stream.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=post_id))
+        stream = stream.before(before)
         pinned = []
     else:
-        stream = stream.filter(pinned=False)
-        pinned = list(published.filter(pinned=True).for_display().newest_first())
+        stream = stream.unpinned()
+        pinned = list(published.pinned().for_display().newest_first())
     size = settings.LIVEBLOG_PAGE_SIZE
     posts = list(stream[: size + 1])
     older = before_token(posts[size - 1]) if len(posts) > size else None
@@ -62,7 +57,7 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
     on_page = {post.pk for post in shown}
     posts = list(
         session.posts.published()
-        .filter(key_event=True)
+        .key_events()
         .newest_first()
         .only("id", "title", "published_at", "session_id")[:KEY_POSTS_SHOWN]
     )
@@ -77,7 +72,7 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
 
 def live_post(request, slug: str, pk: int):
     """One post on a page of its own, with its own share tags: what a shared link opens."""
-    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     post = get_object_or_404(session.posts.published().for_display(), pk=pk)
     with translation.override(session.language):
         context = {

@@ -2,6 +2,7 @@
 the audit log."""
 
 from .audit import AuditEntry
+from .cards import LinkCard
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
@@ -14,6 +15,7 @@ __all__ = [
     "Block",
     "Draft",
     "Event",
+    "LinkCard",
     "LiveSession",
     "Photo",
     "PhotoCredit",

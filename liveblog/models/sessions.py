@@ -1,25 +1,21 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-# The audit log's name for each change of a session's status.
-STATUS_ACTIONS = {
-    "live": "session.started",
-    "ended": "session.ended",
-    "archived": "session.archived",
-}
-
 
 # Ended lives stay on the home page (and in the API's list) this long.
 RECENT_ENDED = timedelta(days=30)
 
 
 class LiveSessionQuerySet(models.QuerySet):
+    def for_reader(self) -> "LiveSessionQuerySet":
+        """With what the top of a reader's page shows: the lead photo, its credit and sizes."""
+        return self.select_related("lead_photo__credit").prefetch_related("lead_photo__renditions")
+
     def on_home(self) -> "LiveSessionQuerySet":
         """What the home page and the API list: `listed()` without lives ended long ago."""
         recent = timezone.now() - RECENT_ENDED
@@ -146,54 +142,3 @@ class LiveSession(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
-
-    def published_posts(self):
-        return self.posts.published()
-
-    def start(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.LIVE, started_at=at or timezone.now(), by=by)
-
-    def end(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.ENDED, ended_at=at or timezone.now(), by=by)
-
-    def archive(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.ARCHIVED, archived_at=at or timezone.now(), by=by)
-
-    def update_header(self, *, by=None, **fields) -> None:
-        """Change what readers see above the posts: headline, standfirst, lead photo, credits."""
-        allowed = {"headline", "standfirst", "lead_photo", "credits"}
-        if unknown := set(fields) - allowed:
-            raise TypeError(f"not header fields: {', '.join(sorted(unknown))}")
-        from liveblog.domain.audit import changed_values, record_change
-
-        with transaction.atomic():
-            changes = changed_values(self, fields)
-            for name, value in fields.items():
-                setattr(self, name, value)
-            self.full_clean()
-            # Only these fields: a stale copy must not write back last_seq, which posts
-            # published since have moved on (the next event's seq would be taken).
-            self.save(update_fields=[*fields, "updated_at"])
-            self._record_header_change()
-            if changes:
-                record_change("session.header_updated", by=by, session=self, detail=changes)
-
-    def _change_status(self, status, *, by=None, **times) -> None:
-        from liveblog.domain.audit import changed_values, record_change
-
-        with transaction.atomic():
-            changes = changed_values(self, {"status": status, **times})
-            self.status = status
-            for name, value in times.items():
-                setattr(self, name, value)
-            if status == self.Status.ENDED and not self.started_at:
-                self.started_at = self.ended_at
-            self.full_clean()
-            self.save(update_fields={"status", "started_at", *times, "updated_at"})
-            self._record_header_change()
-            record_change(STATUS_ACTIONS[status], by=by, session=self, detail=changes)
-
-    def _record_header_change(self) -> None:
-        from liveblog.domain.events import record_event
-
-        record_event(self, "session.updated")

@@ -65,14 +65,6 @@ class AcceptedImage:
     image: Image.Image  # upright, RGB or RGBA
     format: str  # what the content is: "JPEG", "PNG", "WEBP", "AVIF"…
 
-    @property
-    def width(self) -> int:
-        return self.image.width
-
-    @property
-    def height(self) -> int:
-        return self.image.height
-
 
 class PixelBudget:
     """Pixels decoded at once in this process: `reserve(n)` waits until n are free."""

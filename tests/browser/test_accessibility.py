@@ -13,6 +13,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from liveblog.domain.posts import set_pinned
+from liveblog.domain.sessions import update_header
 from liveblog.models import PhotoCredit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,10 +55,12 @@ def assert_accessible(page) -> None:
 def full_live(session, make_post, make_photo, editor):
     """A live with every kind of block, a pinned post and key events."""
     lead = make_photo(caption="La ligne de départ, quai des Deux-Rives.", size=(640, 360))
-    session.update_header(by=editor, lead_photo=lead, credits="Rédaction : Jeanne et Hugo.")
+    update_header(
+        session=session, by=editor, lead_photo=lead, credits="Rédaction : Jeanne et Hugo."
+    )
     make_post(session, title="Départ donné", minutes=0, key_event=True)
     pinned = make_post(session, title="Le parcours est modifié", minutes=20, rubric="organisation")
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     agency = PhotoCredit.objects.create(agency="Clairvue", via="Agence du Fleuve")
     make_post(
         session,
@@ -172,7 +176,7 @@ def test_keyboard_reader_skips_to_the_content_and_always_sees_where_focus_is(
         "9H00 Arrivée de la tête de course",
         "Lien vers cette publication",
         "Partager cette publication",
-        "Voir la publication sur Bluesky",
+        "Afficher la publication sur Bluesky",
         "Qui est Amina Diallo ?",
     ):
         assert control in reached, f"{control} cannot be reached from the keyboard"

@@ -8,6 +8,7 @@ import pytest
 
 from liveblog.delivery.fanout import encode_frame
 from liveblog.domain.events import MAX_EVENT_HTML_BYTES
+from liveblog.domain.posts import delete_post
 from liveblog.models import Draft, Event, Post
 from tests.helpers import composer_data, paragraph
 
@@ -57,7 +58,7 @@ def test_a_post_rendering_bigger_than_a_frame_goes_out_without_its_html(session,
 def test_a_too_large_event_is_superseded_like_any_other(session, make_post):
     huge = "<p>" + "Le peloton passe le pont. " * 12_000 + "</p>"
     post = make_post(session, title="Trop long", blocks=[("paragraph", {"text": huge})])
-    post.delete_softly(by=post.author)
+    delete_post(post=post, by=post.author)
     published = Event.objects.get(post=post, kind="post.published")
     assert published.data == {"post": post.pk, "superseded": True}
 

@@ -8,6 +8,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from liveblog.delivery.fanout import encode_frame
+from liveblog.domain.posts import delete_post, record_edit
+from liveblog.domain.sessions import update_header
 from liveblog.models import Block, Event
 from tests.helpers import connected, next_message
 
@@ -29,7 +31,7 @@ def secret_post(make_post, session, **fields):
 def test_a_deleted_post_s_words_are_gone_from_the_catch_up_url(client, session, make_post):
     post = secret_post(make_post, session)
     make_post(session, title="Le peloton passe le pont", minutes=5)
-    post.delete_softly(by=post.author)
+    delete_post(post=post, by=post.author)
 
     response = client.get(f"/live/{session.slug}/events?after=0")
 
@@ -46,7 +48,7 @@ def test_a_corrected_post_s_old_wording_is_gone_from_the_catch_up_url(client, se
     Block.objects.filter(post=post).update(text="Un témoin habite le quartier.")
     post.title = "Un témoin"
     post.save()
-    post.record_edit(by=post.author)
+    record_edit(post=post, by=post.author)
 
     body = client.get(f"/live/{session.slug}/events?after=0").content.decode()
 
@@ -56,8 +58,8 @@ def test_a_corrected_post_s_old_wording_is_gone_from_the_catch_up_url(client, se
 
 @pytest.mark.django_db
 def test_an_old_headline_is_gone_from_the_catch_up_url(client, session, editor):
-    session.update_header(by=editor, headline=f"Marathon : {SECRET} en tête")
-    session.update_header(by=editor, headline="Marathon : la course est lancée")
+    update_header(session=session, by=editor, headline=f"Marathon : {SECRET} en tête")
+    update_header(session=session, by=editor, headline="Marathon : la course est lancée")
 
     body = client.get(f"/live/{session.slug}/events?after=0").content.decode()
 
@@ -77,7 +79,7 @@ async def test_a_reader_catching_up_over_the_websocket_never_gets_a_deleted_post
     session, make_post
 ):
     post = await db(secret_post)(make_post, session)
-    await db(post.delete_softly)(by=post.author)
+    await db(delete_post)(post=post, by=post.author)
 
     live = await connected(session.slug, after=0)
     await db(session.refresh_from_db)()
@@ -103,8 +105,8 @@ async def test_a_shared_catch_up_is_not_reused_after_a_deletion_this_process_has
     assert (await next_message(watcher))["post"] == post.pk
     early = await connected(session.slug, after=at)
     assert SECRET in (await next_message(early))["html"]
-    monkeypatch.setattr("liveblog.domain.events._fan_out", lambda event: None)
-    await db(post.delete_softly)(by=post.author)
+    monkeypatch.setattr("liveblog.domain.events._subscribers", [])
+    await db(delete_post)(post=post, by=post.author)
 
     late = await connected(session.slug, after=at)
     first = await next_message(late)
@@ -118,7 +120,7 @@ async def test_a_shared_catch_up_is_not_reused_after_a_deletion_this_process_has
 @pytest.mark.django_db
 def test_the_stored_frame_of_a_superseded_event_keeps_kind_seq_and_post_only(session, make_post):
     post = secret_post(make_post, session)
-    post.delete_softly(by=post.author)
+    delete_post(post=post, by=post.author)
     published = Event.objects.get(post=post, kind="post.published")
     assert json.loads(encode_frame(published)) == {
         "seq": published.seq,

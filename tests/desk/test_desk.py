@@ -380,3 +380,28 @@ def test_the_desk_timeline_holds_the_latest_posts_and_points_to_the_reader_page_
     assert f"Point {DESK_TIMELINE_SIZE}<" in html
     assert "Point 0<" not in html
     assert "Les publications plus anciennes sont sur la page lecteur." in html
+
+
+def test_pinning_redraws_only_its_post_in_a_few_queries_however_long_the_live(
+    jclient, assigned, make_post
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = make_post(assigned, title="Le départ")
+    url = f"/editor/{assigned.slug}/posts/{post.pk}/pin/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = jclient.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "Le départ" in response.content.decode()
+        return len(captured)
+
+    alone = queries()
+    for minute in range(1, 31):
+        make_post(assigned, title=f"Kilomètre {minute}", minutes=minute)
+    assert queries() == alone
+    # Login and permissions (7), the change with its event and audit entry (10; one of them
+    # erases the post's earlier events' words, liveblog.domain.events.supersede_earlier),
+    # this post (2).
+    assert alone <= 19

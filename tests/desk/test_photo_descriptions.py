@@ -3,6 +3,7 @@ may edit all those places changes them, the change is audited, and readers see i
 
 import pytest
 
+from liveblog.domain.sessions import update_header
 from liveblog.models import AuditEntry, Event, Photo, PhotoCredit
 from tests.helpers import composer_data
 
@@ -79,7 +80,7 @@ def test_an_editor_s_new_caption_is_audited_and_reaches_every_live_showing_the_p
     client, editor, session, elsewhere
 ):
     photo, shown_in = elsewhere
-    session.update_header(by=editor, lead_photo=photo)
+    update_header(session=session, by=editor, lead_photo=photo)
     seq_elsewhere = shown_in.session.last_seq
     seq_here = session.last_seq
     data = composer_data(

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from liveblog.domain.events import render_event
+from liveblog.domain.posts import set_pinned
 from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post
 from liveblog.photos.renditions import make_renditions
 
@@ -23,7 +24,7 @@ def archive(session, make_post, make_photo):
     make_renditions(photo)
     make_post(session, title="Départ", blocks=[("photo", {"photo": photo})])
     post = make_post(session, title="Arrivée", minutes=120)
-    post.set_pinned(True, by=post.author)
+    set_pinned(post=post, pinned=True, by=post.author)
     out = StringIO()
     call_command("export_session", session.slug, stdout=out)
     call_command("flush", interactive=False, verbosity=0)

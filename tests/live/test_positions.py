@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liveblog.domain.posts import delete_post
 from liveblog.live.page_cache import page_key
-from liveblog.live.views import before_token
+from liveblog.live.positions import before_token
 from liveblog.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_only_the_positions_the_app_links_to_are_kept_in_the_page_cache(
 def test_a_position_of_a_deleted_post_is_not_kept(client, session, make_post):
     post = make_post(session, title="Retiré")
     token = before_token(post)
-    post.delete_softly(by=post.author)
+    delete_post(post=post, by=post.author)
     client.get(session.get_absolute_url(), {"before": token})
     assert not kept(session, token)
     assert not Post.objects.published().exists()

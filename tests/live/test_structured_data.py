@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from liveblog.domain.posts import record_edit, set_pinned
+from liveblog.domain.sessions import end_session
 from liveblog.models import Block
 from tests.helpers import START
 from tests.helpers.pages import json_ld, read_head
@@ -90,7 +92,7 @@ def test_pinned_posts_are_updates_too_and_unpublished_ones_are_not(
     client, session, make_post, editor
 ):
     pinned = make_post(session, title="Le parcours modifié", minutes=5)
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     make_post(session, title="Brouillon", status="draft")
     make_post(session, title="Retiré", minutes=9, status="deleted")
     headlines = [update["headline"] for update in live_data(client, session)["liveBlogUpdate"]]
@@ -106,7 +108,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
     block.save()
     post.title = "Au kilomètre 30, le peloton s'étire"
     post.save()
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
 
     data = live_data(client, session)
@@ -120,7 +122,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
 
 def test_an_ended_live_gives_its_coverage_end_time(client, session, make_post, editor):
     make_post(session, title="Les derniers arrivants", minutes=400)
-    session.end(by=editor, at=START + timedelta(hours=13, minutes=45))
+    end_session(session=session, by=editor, at=START + timedelta(hours=13, minutes=45))
     data = live_data(client, session)
     assert data["coverageStartTime"] == "2025-10-21T06:30:00+00:00"
     assert data["coverageEndTime"] == "2025-10-21T20:15:00+00:00"

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from liveblog.demo.content import ACCOUNTS, CREDITS, DEMO_PASSWORD, PHOTOS, SESSIONS
 from liveblog.demo.images import demo_image
+from liveblog.domain.posts import delete_post, publish_post, record_edit, schedule_post, set_pinned
+from liveblog.domain.sessions import end_session, start_session
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
 
 
@@ -77,12 +79,12 @@ def build_session(spec: dict, users: dict) -> LiveSession:
         started = datetime.fromisoformat(spec["started"])
     else:
         started = now - timedelta(hours=spec["started_hours_ago"])
-    session.start(by=users["editeur"], at=started)
+    start_session(session=session, by=users["editeur"], at=started)
     for number, post_spec in enumerate(spec["posts"]):
         author = users["journaliste"] if number % 3 else users["editeur"]
         build_post(session, post_spec, author, started, photos, users)
     if spec["status"] == "ended":
-        session.end(by=users["editeur"], at=datetime.fromisoformat(spec["ended"]))
+        end_session(session=session, by=users["editeur"], at=datetime.fromisoformat(spec["ended"]))
     return session
 
 
@@ -102,18 +104,18 @@ def build_post(session, spec, author, started, photos, users) -> Post:
         )
     status = spec.get("status", "published")
     if status == "scheduled":
-        post.schedule(at, by=author)
+        schedule_post(post=post, at=at, by=author)
     elif status in ("published", "deleted"):
-        post.publish(by=author, at=at)
+        publish_post(post=post, by=author, at=at)
         if spec.get("pinned"):
-            post.set_pinned(True, by=users["editeur"])
+            set_pinned(post=post, pinned=True, by=users["editeur"])
         if "edited_after" in spec:
-            post.record_edit(by=author)
+            record_edit(post=post, by=author)
             Post.objects.filter(pk=post.pk).update(
                 edited_at=at + timedelta(minutes=spec["edited_after"])
             )
         if status == "deleted":
-            post.delete_softly(by=users["editeur"])
+            delete_post(post=post, by=users["editeur"])
     return post
 
 

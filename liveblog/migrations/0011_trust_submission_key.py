@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0005_audit_log_append_only'),
+        ('liveblog', '0007_cards_link_cards'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
