@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from liveblog.desk.attachments import credit_labels
-from liveblog.desk.composer import Composer, new_post_state, state_of
+from liveblog.desk.composer import Composer, new_post_state, state_of, without_nul
 from liveblog.desk.login import ThrottledAuthenticationForm
 from liveblog.desk.timeline import DESK_TIMELINE_SIZE, Filters, timeline
 from liveblog.domain.roles import (
@@ -92,7 +92,11 @@ def autosave(request, slug: str, post_id: int | None = None):
     """The composer's state, saved every few seconds while someone types."""
     session = session_for(request, slug)
     post = post_for(request, session, post_id) if post_id else None
-    state = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    state = {
+        key: without_nul(value)
+        for key, value in request.POST.items()
+        if key != "csrfmiddlewaretoken"
+    }
     try:
         draft = Draft.keep(request.user, session, post, state)
     except DatabaseError:
