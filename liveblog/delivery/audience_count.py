@@ -182,6 +182,16 @@ def report(process: str, counts: dict[int, int], now: float | None = None) -> No
             counts_board.record(session_id, counts_board.total(session_id, now), now)
 
 
+def from_the_newsroom(scope: dict) -> bool:
+    """A socket opened with a login session (the desk's own page, a journalist checking the
+    live): not counted as a reader. Read from the cookie header alone, nobody is looked up."""
+    name = f"{settings.SESSION_COOKIE_NAME}=".encode("latin-1")
+    return any(
+        key == b"cookie" and any(part.strip().startswith(name) for part in value.split(b";"))
+        for key, value in scope.get("headers", [])
+    )
+
+
 def first_minute(samples: dict[int, int], published_at: float) -> int | None:
     """The most readers counted in the minute after a post went out, None if none was taken."""
     start = bucket_of(published_at)
@@ -205,7 +215,10 @@ class Counter:
             self.task = asyncio.get_running_loop().create_task(self._run())
 
     def counts(self) -> dict[int, int]:
-        counts = {sid: len(audience.readers) for sid, audience in self.readers.audiences.items()}
+        counts = {
+            sid: sum(1 for reader in audience.readers if not getattr(reader, "newsroom", False))
+            for sid, audience in self.readers.audiences.items()
+        }
         # Sessions whose last reader here left since the last round: say so at once.
         return {**dict.fromkeys(self.reported - counts.keys(), 0), **counts}
 

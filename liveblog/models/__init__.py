@@ -4,6 +4,7 @@ the audit log."""
 from .audit import AuditEntry
 from .desk import Draft, Presence, Revision
 from .events import Event
+from .notes import DeskNote
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
 from .renditions import PhotoRendition
@@ -12,6 +13,7 @@ from .sessions import LiveSession
 __all__ = [
     "AuditEntry",
     "Block",
+    "DeskNote",
     "Draft",
     "Event",
     "LiveSession",

@@ -5,9 +5,16 @@ import asyncio
 import time
 
 import pytest
+from channels.testing import WebsocketCommunicator
 
 from liveblog.delivery import audience_count
-from liveblog.delivery.audience_count import LocalBoard, RedisBoard, first_minute
+from liveblog.delivery.audience_count import (
+    LocalBoard,
+    RedisBoard,
+    first_minute,
+    from_the_newsroom,
+)
+from newsroom.asgi import application
 from tests.helpers import WAIT, connected
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,6 +120,35 @@ async def test_readers_on_their_sockets_are_counted_and_leave_the_count(session,
     await second.disconnect()
     await wait_for_count(session.pk, 0)
     assert audience_count.board().peak(session.pk)[0] == 2
+
+
+async def test_a_socket_opened_with_a_login_session_is_not_counted(session, monkeypatch):
+    monkeypatch.setattr(audience_count, "PUBLISH_EVERY", 0.1)
+    desk = WebsocketCommunicator(
+        application,
+        f"/ws/live/{session.slug}/",
+        headers=[
+            (b"origin", b"http://127.0.0.1:8000"),
+            (b"cookie", b"csrftoken=abc; sessionid=xyz"),
+        ],
+    )
+    assert (await desk.connect())[0]
+    reader = await connected(session.slug)
+    await wait_for_count(session.pk, 1)
+    await reader.disconnect()
+    await wait_for_count(session.pk, 0)
+    await desk.disconnect()
+
+
+def test_only_the_login_session_cookie_marks_a_socket_as_the_newsrooms():
+    def scope(cookie: bytes) -> dict:
+        return {"headers": [(b"origin", b"http://x"), (b"cookie", cookie)]}
+
+    assert from_the_newsroom(scope(b"sessionid=abc"))
+    assert from_the_newsroom(scope(b"django_language=fr; sessionid=abc"))
+    assert not from_the_newsroom(scope(b"csrftoken=abc; django_language=fr"))
+    assert not from_the_newsroom(scope(b"oldsessionid=abc"))
+    assert not from_the_newsroom({"headers": []})
 
 
 def test_the_desk_shows_readers_now_the_peak_and_each_posts_first_minute(
