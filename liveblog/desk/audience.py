@@ -4,6 +4,7 @@ Counts only, as every server process publishes them (liveblog.delivery.audience_
 the desk polls this view every few seconds.
 """
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -14,6 +15,8 @@ from liveblog.delivery import audience_count
 from liveblog.desk.views import session_for
 from liveblog.models import LiveSession
 
+log = logging.getLogger(__name__)
+
 # The posts whose first minute the desk shows: the latest, the ones a shift compares.
 RECENT_POSTS = 5
 
@@ -21,7 +24,13 @@ RECENT_POSTS = 5
 @login_required
 def audience(request, slug: str):
     session = session_for(request, slug)
-    return render(request, "liveblog/desk_audience.html", audience_of(session))
+    try:
+        context = audience_of(session)
+    except Exception as error:
+        # Redis unreachable: the desk goes on, the panel says the count is missing for now.
+        log.warning("audience of %s not read (%s)", session.slug, error)
+        context = {"session": session, "unavailable": True}
+    return render(request, "liveblog/desk_audience.html", context)
 
 
 def audience_of(session: LiveSession) -> dict:

@@ -9,9 +9,10 @@ from liveblog.delivery import audience_count
 
 @pytest.fixture(autouse=True)
 def no_counts_from_other_tests():
-    audience_count.board().clear()
+    counts = audience_count.board()
+    counts.clear()
     yield
-    audience_count.board().clear()
+    counts.clear()
 
 
 @pytest.fixture(autouse=True)

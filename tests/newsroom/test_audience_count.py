@@ -179,3 +179,13 @@ def test_the_desk_page_loads_its_audience_panel(client, editor, session):
     client.force_login(editor)
     page = client.get(f"/editor/{session.slug}/").content.decode()
     assert f'hx-get="/editor/{session.slug}/audience/"' in page
+
+
+def test_the_desk_says_so_when_the_count_cannot_be_read(client, editor, session, monkeypatch):
+    # A Redis that is not there (a closed port): the desk page goes on without a count.
+    unreachable = RedisBoard("redis://127.0.0.1:1/14")
+    monkeypatch.setattr(audience_count, "board", lambda: unreachable)
+    client.force_login(editor)
+    page = client.get(f"/editor/{session.slug}/audience/")
+    assert page.status_code == 200
+    assert "Le nombre de lecteurs n\u2019est pas disponible pour le moment" in page.content.decode()

@@ -6,6 +6,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 
 import pytest
 from websockets.sync.client import connect
@@ -85,18 +86,16 @@ def editor_reads_audience(server: AppServer) -> str:
 
 def test_the_count_follows_readers_on_two_processes_and_drops_when_one_dies(two_servers):
     board, session_id, (first, second) = two_servers
-    on_first = [reader(first) for _ in range(3)]
-    on_second = [reader(second) for _ in range(2)]
-    count_becomes(board, session_id, 5)
-    assert "<strong data-readers-now>5</strong>" in editor_reads_audience(first)
+    with ExitStack() as readers:
+        for server in (first, first, second, second):
+            readers.enter_context(reader(server))
+        with reader(first):
+            count_becomes(board, session_id, 5)
+            assert "<strong data-readers-now>5</strong>" in editor_reads_audience(first)
+        count_becomes(board, session_id, 4)
 
-    on_first.pop().close()
-    count_becomes(board, session_id, 4)
-
-    second.kill()
-    count_becomes(board, session_id, 2)
-    panel = editor_reads_audience(first)
-    assert "<strong data-readers-now>2</strong>" in panel
-    assert "Pic : 5 " in panel or "Peak: 5 " in panel
-    for socket in on_first + on_second:
-        socket.close()
+        second.kill()
+        count_becomes(board, session_id, 2)
+        panel = editor_reads_audience(first)
+        assert "<strong data-readers-now>2</strong>" in panel
+        assert "Pic : 5 " in panel or "Peak: 5 " in panel
