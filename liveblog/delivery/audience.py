@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from liveblog.delivery.audience_count import keep_counting
 from liveblog.delivery.catchup import CATCH_UP_LIMIT, missed_events
 from liveblog.delivery.fanout import encode_frame, mark_delivery_resumed, session_group
 from liveblog.models import Event, LiveSession
@@ -291,6 +292,7 @@ class Readers:
         audience.readers.add(reader)
         if self._watching is None or self._watching.done():
             self._watching = asyncio.create_task(self._watch())
+        keep_counting(self)
         if audience.layer:
             # So that the first reader hears the next event at once, not at the next check.
             await audience.tried.wait()

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from liveblog.delivery.audience import Reader, this_process
+from liveblog.delivery.audience_count import from_the_newsroom
 from liveblog.delivery.catchup import parse_after
 from liveblog.models import LiveSession
 
@@ -42,6 +43,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         after = parse_after(query.get("after", [None])[0])
         self.reader = Reader(session_id, last_seq if after is None else after, self.send_frame)
+        self.reader.newsroom = from_the_newsroom(self.scope)  # not counted in the audience
         await this_process().join(self.reader, last_seq)
         await self.accept()
         self.reader.start(on_stop=self.close)

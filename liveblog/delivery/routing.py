@@ -1,13 +1,19 @@
-"""The readers' websocket, behind its guards: what `newsroom.asgi` serves under `websocket`."""
+"""The websockets, behind their guards: what `newsroom.asgi` serves under `websocket`."""
 
+from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path, re_path
 
 from liveblog.delivery.consumer import LiveConsumer, NoSuchSocket
+from liveblog.delivery.desk_channel import DeskConsumer
 from liveblog.delivery.guards import Backpressure, SocketsPerAddress
 
-websocket_urls = [path("ws/live/<slug:slug>/", LiveConsumer.as_asgi())]
+websocket_urls = [
+    path("ws/live/<slug:slug>/", LiveConsumer.as_asgi()),
+    # The desk's own socket reads the login session; the readers' one never needs it.
+    path("ws/desk/<slug:slug>/", AuthMiddlewareStack(DeskConsumer.as_asgi())),
+]
 # Any other path is refused at the handshake, quietly (see NoSuchSocket).
 refuse_the_rest = [re_path(r"", NoSuchSocket.as_asgi())]
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from liveblog.desk import lives, photo_library, posts, session, views
+from liveblog.desk import audience, lives, notes, photo_library, posts, session, views
 
 app_name = "desk"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("<slug:slug>/", views.desk_session, name="session"),
     path("<slug:slug>/autosave/", views.autosave, name="autosave"),
     path("<slug:slug>/presence/", views.presence, name="presence"),
+    path("<slug:slug>/audience/", audience.audience, name="audience"),
+    path("<slug:slug>/notes/", notes.notes, name="notes"),
     path("<slug:slug>/header/", session.edit_header, name="session-header"),
     path("<slug:slug>/start/", session.start_session, name="session-start"),
     path("<slug:slug>/end/", session.end_session, name="session-end"),

@@ -1,5 +1,8 @@
 """A live session as one JSON archive, and back.
 
+The archive is the newsroom's copy, not a public one: it also holds the desk's private
+notes (`notes`), which no reader ever sees.
+
 The archive holds the session's fields, its posts with their blocks and revisions, its
 event log (seq, kind, data and the HTML readers received), and references to its photos
 (files in MEDIA_ROOT, with caption, alt text, credit and renditions); people and rubrics
@@ -24,6 +27,7 @@ from liveblog.domain.audit import record_change
 from liveblog.domain.events import event_content, superseded_marker
 from liveblog.models import (
     Block,
+    DeskNote,
     Event,
     LiveSession,
     Photo,
@@ -88,6 +92,8 @@ def export_session(session: LiveSession) -> dict:
     people = {post.author for post in posts} | set(journalists)
     people |= {revision.author for revision in revisions if revision.author}
     people |= {photo.uploaded_by for photo in photos if photo.uploaded_by}
+    notes = DeskNote.objects.filter(session=session).select_related("author").order_by("id")
+    people |= {note.author for note in notes if note.author}
     by_post = {}
     for revision in revisions:
         by_post.setdefault(revision.post_id, []).append(revision_data(revision))
@@ -104,6 +110,7 @@ def export_session(session: LiveSession) -> dict:
         "photos": [photo_data(photo) for photo in photos],
         "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
         "events": [event_data(event) for event in session.events.order_by("seq")],
+        "notes": [note_data(note) for note in notes],
     }
 
 
@@ -161,6 +168,15 @@ def revision_data(revision: Revision) -> dict:
         "title": revision.title,
         "rubric": revision.rubric,
         "blocks": revision.blocks,
+    }
+
+
+def note_data(note: DeskNote) -> dict:
+    return {
+        "author": username(note.author),
+        "post": note.post_id,
+        "text": note.text,
+        "created_at": when(note.created_at),
     }
 
 
@@ -261,6 +277,15 @@ def build_session(archive: dict, *, by) -> LiveSession:
     for post in archive["posts"]:
         create_post(session, post, people, photos)
     create_events(session, archive["events"])
+    # Archives written before desk notes existed have none.
+    for note in archive.get("notes", []):
+        DeskNote.objects.create(
+            session=session,
+            author=people[note["author"]] if note["author"] else None,
+            post_id=note["post"],
+            text=note["text"],
+            created_at=moment("created_at", note["created_at"]),
+        )
     reset_id_sequences()
     record_change(
         "session.imported", by=by, session=session, detail={"posts": len(archive["posts"])}

@@ -6,6 +6,7 @@ from .branding import Branding
 from .cards import LinkCard
 from .desk import Draft, Presence, Revision
 from .events import Event
+from .notes import DeskNote
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
 from .renditions import PhotoRendition
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "Block",
     "Branding",
+    "DeskNote",
     "Draft",
     "Event",
     "LinkCard",

@@ -53,6 +53,9 @@ CASES = [
     ("desk:session", "get", "/editor/{s}/", WRITERS),
     ("desk:autosave", "post", "/editor/{s}/autosave/", WRITERS),
     ("desk:presence", "post", "/editor/{s}/presence/", WRITERS),
+    ("desk:audience", "get", "/editor/{s}/audience/", WRITERS),
+    ("desk:notes", "get", "/editor/{s}/notes/", WRITERS),
+    ("desk:notes", "post", "/editor/{s}/notes/", WRITERS),
     ("desk:post-new", "post", "/editor/{s}/posts/new/", WRITERS),
     ("desk:session-header", "get", "/editor/{s}/header/", EDITORS),
     ("desk:session-start", "post", "/editor/{s}/start/", EDITORS),
@@ -95,8 +98,9 @@ CASES = [
     ("admin:*", "get", "/admin/liveblog/auditentry/", [ADMIN]),
     ("admin:*", "get", "/admin/auth/user/", [ADMIN]),
 ]
-# The reader's websocket: public and read-only (tested below, for every role).
-WEBSOCKETS = ["ws/live/<slug:slug>/"]
+# The reader's websocket: public and read-only (tested below, for every role); the desk's:
+# writers of the live only (tests/newsroom/test_desk_notes.py, for every role).
+WEBSOCKETS = ["ws/live/<slug:slug>/", "ws/desk/<slug:slug>/"]
 # Answers that mean "you may": pages, redirects after an action, and the refusals of a
 # request that was let in but incomplete (a missing file, a stale version, a bad form).
 ALLOWED_STATUSES = {200, 302, 400, 409, 422}
