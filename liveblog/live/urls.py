@@ -1,7 +1,7 @@
 from django.urls import path
 
 from liveblog.delivery import catchup
-from liveblog.live import views
+from liveblog.live import participation, views
 from liveblog.live.embed_page import live_embed
 from liveblog.live.feeds import SessionAtomFeed, SessionRssFeed
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<slug:slug>/feed.atom", SessionAtomFeed(), name="feed-atom"),
     path("<slug:slug>/feed.rss", SessionRssFeed(), name="feed-rss"),
     path("<slug:slug>/embed/", live_embed, name="embed"),
+    path("<slug:slug>/questions/", participation.ask, name="question"),
+    path("<slug:slug>/polls/<int:pk>/vote/", participation.vote, name="poll-vote"),
 ]

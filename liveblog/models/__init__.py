@@ -4,6 +4,7 @@ the audit log."""
 from .audit import AuditEntry
 from .desk import Draft, Presence, Revision
 from .events import Event
+from .participation import Poll, PollChoice, Question
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
 from .renditions import PhotoRendition
@@ -18,8 +19,11 @@ __all__ = [
     "Photo",
     "PhotoCredit",
     "PhotoRendition",
+    "Poll",
+    "PollChoice",
     "Post",
     "Presence",
+    "Question",
     "Revision",
     "Rubric",
 ]

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from liveblog.domain.polls import flush_poll_results
 from liveblog.domain.scheduling import publish_due_posts
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         while self.running:
             for post in publish_due_posts():
                 self.stdout.write(f"Published scheduled post {post.pk} ({post}).")
+            # Poll results held back by coalescing, and the final count of closing polls.
+            flush_poll_results()
             if once:
                 break
             time.sleep(interval)
