@@ -25,7 +25,7 @@ QUEUE_SHOWN = 50
 class AnswerForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title (optional)"), max_length=200, required=False)
     answer = forms.CharField(
-        label=gettext_lazy("Answer"),
+        label=gettext_lazy("Your answer"),
         widget=forms.Textarea({"rows": 6}),
         help_text=gettext_lazy("Published under the question, quoted as the reader wrote it."),
     )

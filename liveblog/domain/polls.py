@@ -3,16 +3,19 @@
 Votes are counted in the database (`votes = votes + 1`, exact under any concurrency).
 Readers hear of them through the event log, but not once per vote: at most one
 `poll.results` event per poll per RESULTS_INTERVAL. A vote that comes within the
-interval of the last event only marks the poll dirty; `flush_poll_results()` (run by the
-scheduler loop every few seconds, and by the next vote after the interval) writes the
-event that carries it, and one last event when the poll closes, so the final count
-readers see is exact.
+interval of the last event only marks the poll dirty; the event that carries it is written
+by the next vote after the interval, by a timer the web process starts after commit (one
+per poll at a time), or by the scheduler loop (`flush_poll_results()` every few seconds,
+which also writes one last event when a poll closes), so the final count readers see is
+exact, and a few seconds late at worst if the web process died.
 """
 
+import logging
+import threading
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +23,12 @@ from django.utils.translation import gettext as _
 from liveblog.domain.events import record_event
 from liveblog.models import Block, LiveSession, Poll, PollChoice, Post
 
+log = logging.getLogger(__name__)
+
 RESULTS_INTERVAL = timedelta(seconds=1)
+# Polls of this process with a flush timer running: one timer per poll, however many votes.
+_flushes_pending: set[int] = set()
+_flushes_lock = threading.Lock()
 MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
@@ -79,6 +87,7 @@ def cast_vote(*, poll: Poll, choice_id: int, now: datetime | None = None) -> Pol
             raise VoteRefused(_("Choose one of the answers before voting."))
         if not send_results_if_due(poll, post, now):
             Poll.objects.filter(pk=poll.pk).update(results_dirty=True)
+            transaction.on_commit(lambda: flush_soon(poll.pk))
     return PollChoice.objects.get(pk=choice_id)
 
 
@@ -94,12 +103,39 @@ def send_results_if_due(poll: Poll, post: Post, now: datetime) -> bool:
     return True
 
 
-def flush_poll_results(now: datetime | None = None) -> int:
+def flush_soon(poll_id: int) -> None:
+    """Flush this poll's held-back results once the interval has passed, off the request."""
+    with _flushes_lock:
+        if poll_id in _flushes_pending:
+            return
+        _flushes_pending.add(poll_id)
+    delay = RESULTS_INTERVAL.total_seconds() + 0.1
+    timer = threading.Timer(delay, _flush_in_background, args=[poll_id])
+    timer.daemon = True
+    timer.start()
+
+
+def _flush_in_background(poll_id: int) -> None:
+    with _flushes_lock:
+        _flushes_pending.discard(poll_id)
+    try:
+        flush_poll_results(poll_ids=[poll_id])
+    except Exception:
+        # The scheduler loop flushes it in a few seconds.
+        log.exception("results of poll %s not flushed", poll_id)
+    finally:
+        close_old_connections()
+        connection.close()
+
+
+def flush_poll_results(now: datetime | None = None, poll_ids: list[int] | None = None) -> int:
     """Write the results events that coalescing held back, and one as each poll closes."""
     now = now or timezone.now()
     waiting = Poll.objects.filter(
         Q(results_dirty=True) | Q(closing_announced=False, closes_at__lte=now)
     )
+    if poll_ids is not None:
+        waiting = waiting.filter(pk__in=poll_ids)
     sent = 0
     for poll in waiting:
         post = post_of(poll)

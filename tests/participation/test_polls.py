@@ -164,3 +164,25 @@ def test_the_desk_shows_the_turnout(client, session, poll, editor):
     client.force_login(editor)
     desk = client.get(reverse("desk:session", args=[session.slug])).text
     assert "1 vote" in desk and "Qui gagnera le marathon ?" in desk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_back_vote_reaches_readers_without_the_scheduler(session, editor):
+    create_poll_post(
+        session=session,
+        by=editor,
+        question="Qui gagnera le marathon ?",
+        choices=["Amara", "Bruno"],
+        closes_at=timezone.now() + timedelta(minutes=30),
+    )
+    poll = Poll.objects.get()
+    first, second = poll.choices.all()
+    cast_vote(poll=poll, choice_id=first.pk)
+    cast_vote(poll=poll, choice_id=second.pk)  # within the interval: held back
+    results = Event.objects.filter(kind="poll.results").order_by("seq")
+    deadline = time.monotonic() + 30  # generous: the machine may be busy
+    while results.count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert results.count() == 2
+    assert "2 votes" in results.last().html
+    Poll.objects.get(pk=poll.pk, results_dirty=False)
