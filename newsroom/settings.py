@@ -42,6 +42,10 @@ LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS"
 # Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
 # Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
 LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
+# Web Push alerts for key events (liveblog.domain.alerts): the VAPID private key (base64url,
+# raw 32 bytes or DER; `vapid --gen` makes one) and a contact for push services. No key: off.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:webmaster@localhost").strip()
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:

@@ -4,7 +4,7 @@ the audit log."""
 from .audit import AuditEntry
 from .desk import Draft, Presence, Revision
 from .events import Event
-from .participation import Poll, PollChoice, Question
+from .participation import KeyEventAlert, Poll, PollChoice, PushSubscription, Question
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
 from .renditions import PhotoRendition
@@ -15,6 +15,7 @@ __all__ = [
     "Block",
     "Draft",
     "Event",
+    "KeyEventAlert",
     "LiveSession",
     "Photo",
     "PhotoCredit",
@@ -23,6 +24,7 @@ __all__ = [
     "PollChoice",
     "Post",
     "Presence",
+    "PushSubscription",
     "Question",
     "Revision",
     "Rubric",

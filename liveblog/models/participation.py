@@ -129,3 +129,45 @@ class PollChoice(models.Model):
     def share_of(self, total: int) -> int:
         """This choice's share of `total` votes, in whole percent."""
         return round(100 * self.votes / total) if total else 0
+
+
+class PushSubscription(models.Model):
+    """A reader's browser asking to be alerted of a live's key events (Web Push)."""
+
+    session = models.ForeignKey(
+        "LiveSession",
+        verbose_name=_("live session"),
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.URLField(_("push endpoint"), max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    # In each alert's unsubscribe link: knowing it is the right to unsubscribe.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "endpoint"], name="push_once_per_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.endpoint[:60]}"
+
+    def as_webpush(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class KeyEventAlert(models.Model):
+    """A key post's alert, written once: the record that it was (being) sent."""
+
+    post = models.OneToOneField("Post", on_delete=models.CASCADE, related_name="alert")
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"alert for post {self.post_id}"

@@ -2,6 +2,8 @@
 
 from django import template
 
+from liveblog.domain.alerts import alerts_enabled, application_server_key
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def poll_turnout(choices) -> int:
 @register.filter
 def poll_share(choice, choices) -> int:
     return choice.share_of(poll_turnout(choices))
+
+
+@register.simple_tag
+def vapid_public_key() -> str:
+    """The key browsers subscribe to alerts with; empty when alerts are off."""
+    return application_server_key() if alerts_enabled() else ""

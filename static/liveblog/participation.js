@@ -108,3 +108,56 @@ new MutationObserver(() => showVotedState()).observe(document.querySelector("mai
   childList: true,
   subtree: true,
 });
+
+// Alerts for key events: a service worker and a push subscription, kept on the server; the
+// unsubscribe link it answers with is kept here, so one click stops them again.
+const alerts = document.querySelector("[data-alerts]");
+if (alerts && "serviceWorker" in navigator && "PushManager" in window) followAlerts(alerts);
+
+function followAlerts(holder) {
+  const button = holder.querySelector("button");
+  const status = holder.querySelector("[role=status]");
+  const stored = `liveblog-alerts:${holder.dataset.subscribe}`;
+  const show = () => {
+    const on = Boolean(localStorage.getItem(stored));
+    button.textContent = on ? holder.dataset.on : holder.dataset.off;
+    button.setAttribute("aria-pressed", String(on));
+  };
+  holder.hidden = false;
+  show();
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = "";
+    try {
+      const registration = await navigator.serviceWorker.register(holder.dataset.worker, {
+        scope: "/live/",
+      });
+      const existing = await registration.pushManager.getSubscription();
+      const stopUrl = localStorage.getItem(stored);
+      if (stopUrl) {
+        await fetch(stopUrl, { method: "POST", headers: { Accept: "application/json" } });
+        localStorage.removeItem(stored);
+        await existing?.unsubscribe();
+      } else {
+        const subscription =
+          existing ??
+          (await registration.pushManager.subscribe({
+            userVisibleOnly: true,
+            applicationServerKey: holder.dataset.key,
+          }));
+        const response = await fetch(holder.dataset.subscribe, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(subscription.toJSON()),
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        localStorage.setItem(stored, (await response.json()).unsubscribe);
+      }
+    } catch {
+      status.textContent = holder.dataset.refused;
+    } finally {
+      button.disabled = false;
+      show();
+    }
+  });
+}
