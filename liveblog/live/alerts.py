@@ -45,8 +45,10 @@ def push_worker(request):
 @require_POST
 def start(request, slug: str):
     session = get_object_or_404(LiveSession, slug=slug)
-    if from_elsewhere(request) or not alerts_enabled():
-        return JsonResponse({"error": "refused"}, status=403)
+    if from_elsewhere(request):
+        return JsonResponse({"error": "sent from another site"}, status=403)
+    if not alerts_enabled():
+        return JsonResponse({"error": "alerts are not offered here"}, status=400)
     try:
         subscription = subscribe(session=session, data=json.loads(request.body or b"{}"))
     except (ValueError, SubscriptionRefused):
