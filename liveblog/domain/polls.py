@@ -10,10 +10,12 @@ which also writes one last event when a poll closes), so the final count readers
 exact, and a few seconds late at worst if the web process died.
 """
 
+import asyncio
 import logging
 import threading
 from datetime import datetime, timedelta
 
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
@@ -29,6 +31,7 @@ RESULTS_INTERVAL = timedelta(seconds=1)
 # Polls of this process with a flush timer running: one timer per poll, however many votes.
 _flushes_pending: set[int] = set()
 _flushes_lock = threading.Lock()
+_flush_tasks: set[asyncio.Future] = set()
 MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
@@ -110,9 +113,22 @@ def flush_soon(poll_id: int) -> None:
             return
         _flushes_pending.add(poll_id)
     delay = RESULTS_INTERVAL.total_seconds() + 0.1
+    # Under ASGI, on the server's event loop: the in-memory channel layer only wakes
+    # readers when sent to from that loop (a plain thread's send waits for the next resync).
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(loop.call_later, delay, _flush_on_loop, poll_id)
+        return
     timer = threading.Timer(delay, _flush_in_background, args=[poll_id])
     timer.daemon = True
     timer.start()
+
+
+def _flush_on_loop(poll_id: int) -> None:
+    task = asyncio.ensure_future(sync_to_async(_flush_in_background)(poll_id))
+    # The loop holds tasks weakly: keep this one until it is done.
+    _flush_tasks.add(task)
+    task.add_done_callback(_flush_tasks.discard)
 
 
 def _flush_in_background(poll_id: int) -> None:

@@ -22,12 +22,24 @@ LIVE = 20_000
 TYPING = 60
 
 
-def new_page(browser, **options):
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1280, "height": 900}, **options
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
+@pytest.fixture
+def new_page(browser):
+    """Pages in browser contexts of their own (two readers, a reader and an editor), all
+    closed after the test, passed or failed: a reader left connected would still be
+    following the live when the next test's live takes its number."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(
+            locale="fr-FR", viewport={"width": 1280, "height": 900}, **options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def log_in(page, server, user) -> None:
@@ -55,10 +67,10 @@ def poll_session(make_session, editor):
 
 
 def test_a_reader_asks_and_reads_the_editors_answer_on_the_live(
-    server, browser, make_session, editor
+    server, new_page, make_session, editor
 ):
     session = make_session(accepts_questions=True)
-    reader = new_page(browser)
+    reader = new_page()
     reader.goto(f"{server.url}/live/{session.slug}/")
     reader.get_by_label("Votre question", exact=True).press_sequentially(
         "Le pont de Bercy rouvre-t-il ce soir ?", delay=TYPING
@@ -70,7 +82,7 @@ def test_a_reader_asks_and_reads_the_editors_answer_on_the_live(
     )
     expect(reader.get_by_label("Votre question", exact=True)).to_have_value("")
 
-    desk = new_page(browser)
+    desk = new_page()
     log_in(desk, server, editor)
     desk.goto(f"{server.url}/editor/{session.slug}/")
     queue = desk.locator("#questions")
@@ -81,22 +93,18 @@ def test_a_reader_asks_and_reads_the_editors_answer_on_the_live(
         "Oui, la préfecture annonce sa réouverture à 21 heures.", delay=TYPING
     )
     desk.get_by_role("button", name="Publier la réponse").click()
-    expect(desk.get_by_role("status").or_(desk.locator(".messages"))).to_contain_text(
-        "Votre réponse est sur le direct."
-    )
+    expect(desk.locator(".messages")).to_contain_text("Votre réponse est sur le direct.")
 
     answer = reader.locator("#posts article").filter(has_text="Camille, lecteur, demande :")
     expect(answer).to_be_visible(timeout=LIVE)
     expect(answer).to_contain_text("Le pont de Bercy rouvre-t-il ce soir ?")
     expect(answer).to_contain_text("réouverture à 21 heures")
     expect(desk.locator("#questions")).to_contain_text("Aucune question en attente.", timeout=LIVE)
-    reader.context.close()
-    desk.context.close()
 
 
-def test_a_readers_vote_updates_the_totals_on_another_readers_page(server, browser, poll_session):
+def test_a_readers_vote_updates_the_totals_on_another_readers_page(server, new_page, poll_session):
     url = f"{server.url}/live/{poll_session.slug}/"
-    first, second = new_page(browser), new_page(browser)
+    first, second = new_page(), new_page()
     first.goto(url)
     second.goto(url)
     poll = first.locator("[data-poll]")
@@ -116,13 +124,11 @@ def test_a_readers_vote_updates_the_totals_on_another_readers_page(server, brows
     expect(first.locator("[data-poll] .poll-meta")).to_contain_text("2 votes", timeout=LIVE)
     expect(first.locator("[data-poll] [data-poll-results]")).to_contain_text("50 %")
     expect(first.locator("[data-poll] .poll-result--mine")).to_contain_text("Amara")
-    first.context.close()
-    second.context.close()
 
 
-def test_voting_twice_from_one_browser_is_refused_with_a_message(server, browser, poll_session):
+def test_voting_twice_from_one_browser_is_refused_with_a_message(server, new_page, poll_session):
     url = f"{server.url}/live/{poll_session.slug}/"
-    page = new_page(browser)
+    page = new_page()
     page.goto(url)
     other_tab = page.context.new_page()
     other_tab.goto(url)
@@ -139,11 +145,10 @@ def test_voting_twice_from_one_browser_is_refused_with_a_message(server, browser
         "Vous avez déjà voté à ce sondage."
     )
     expect(other_tab.locator("[data-poll] .poll-meta")).to_contain_text("1 vote")
-    page.context.close()
 
 
-def test_a_reader_without_javascript_votes_with_the_form(server, browser, poll_session):
-    page = new_page(browser, java_script_enabled=False)
+def test_a_reader_without_javascript_votes_with_the_form(server, new_page, poll_session):
+    page = new_page(java_script_enabled=False)
     page.goto(f"{server.url}/live/{poll_session.slug}/")
     poll = page.locator("[data-poll]")
     poll.get_by_label("Bruno").check()
@@ -154,4 +159,3 @@ def test_a_reader_without_javascript_votes_with_the_form(server, browser, poll_s
     expect(page.locator(".poll-meta")).to_contain_text("1 vote")
     page.get_by_role("link", name="Retour au direct").click()
     expect(page.get_by_role("heading", name="Votre pronostic")).to_be_visible()
-    page.context.close()
