@@ -59,6 +59,10 @@ LIVEBLOG_OEMBED_ENDPOINTS = {
 # Tests only: lets the card fetcher reach loopback (their local stand-in for the providers).
 # Ignored unless DEBUG is on: in production loopback, like every private address, is refused.
 LIVEBLOG_CARDS_ALLOW_LOOPBACK = DEBUG and env_flag("LIVEBLOG_CARDS_ALLOW_LOOPBACK", "0")
+# Web Push alerts for key events (liveblog.domain.alerts): the VAPID private key (base64url,
+# raw 32 bytes or DER; `vapid --gen` makes one) and a contact for push services. No key: off.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:webmaster@localhost").strip()
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from liveblog.desk import audience, lives, notes, photo_library, posts, session, views
+from liveblog.desk import (
+    audience,
+    lives,
+    notes,
+    photo_library,
+    polls,
+    posts,
+    questions,
+    session,
+    views,
+)
 
 app_name = "desk"
 
@@ -39,6 +49,17 @@ urlpatterns = [
     path("<slug:slug>/export/", session.export, name="session-export"),
     path("<slug:slug>/lead-photo/", photo_library.use_as_lead, name="session-lead-photo"),
     path("<slug:slug>/posts/new/", posts.new_post, name="post-new"),
+    path("<slug:slug>/polls/new/", polls.new_poll, name="poll-new"),
+    path("<slug:slug>/questions/", questions.queue, name="questions"),
+    path("<slug:slug>/questions/toggle/", questions.toggle, name="questions-toggle"),
+    path(
+        "<slug:slug>/questions/<int:question_id>/answer/", questions.answer, name="question-answer"
+    ),
+    path(
+        "<slug:slug>/questions/<int:question_id>/discard/",
+        questions.discard,
+        name="question-discard",
+    ),
     path(post + "edit/", posts.edit_post, name="post-edit"),
     path(post + "autosave/", views.autosave, name="post-autosave"),
     path(post + "delete/", posts.delete_post, name="post-delete"),

@@ -111,6 +111,20 @@ def export_session(session: LiveSession) -> dict:
         "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
         "events": [event_data(event) for event in session.events.order_by("seq")],
         "notes": [note_data(note) for note in notes],
+        # Readers' questions, answered or not: kept for the record, not re-imported.
+        "questions": [question_data(question) for question in session.questions.order_by("id")],
+    }
+
+
+def question_data(question) -> dict:
+    return {
+        "text": question.text,
+        "name": question.name,
+        "status": question.status,
+        "sent_at": when(question.created_at),
+        "answer": question.answer_id,
+        "decided_by": username(question.decided_by),
+        "decided_at": when(question.decided_at),
     }
 
 

@@ -7,6 +7,7 @@ from .cards import LinkCard
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .notes import DeskNote
+from .participation import KeyEventAlert, Poll, PollChoice, PushSubscription, Question
 from .photos import Photo, PhotoCredit
 from .posts import Block, Post, Rubric
 from .renditions import PhotoRendition
@@ -19,13 +20,18 @@ __all__ = [
     "DeskNote",
     "Draft",
     "Event",
+    "KeyEventAlert",
     "LinkCard",
     "LiveSession",
     "Photo",
     "PhotoCredit",
     "PhotoRendition",
+    "Poll",
+    "PollChoice",
     "Post",
     "Presence",
+    "PushSubscription",
+    "Question",
     "Revision",
     "Rubric",
 ]

@@ -21,6 +21,7 @@ class Event(models.Model):
         POST_UPDATED = "post.updated", _("post updated")
         POST_DELETED = "post.deleted", _("post deleted")
         SESSION_UPDATED = "session.updated", _("session updated")
+        POLL_RESULTS = "poll.results", _("poll results")
 
     session = models.ForeignKey("LiveSession", on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveBigIntegerField(_("sequence number"))

@@ -219,6 +219,8 @@ class Block(models.Model):
         QUOTE = "quote", _("quote")
         EMBED = "embed", _("embedded post or video")
         LINK = "link", _("related link")
+        QUESTION = "question", _("reader's question")
+        POLL = "poll", _("poll")
 
     class LinkKind(models.TextChoices):
         ARTICLE = "article", _("article (“Read”)")
@@ -248,6 +250,9 @@ class Block(models.Model):
         blank=True,
         related_name="+",
     )
+    poll = models.ForeignKey(
+        "Poll", verbose_name=_("poll"), on_delete=models.PROTECT, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("block")
@@ -256,11 +261,13 @@ class Block(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "position"], name="block_position_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["paragraph", "photo", "quote", "embed", "link"]),
+                condition=Q(
+                    kind__in=["paragraph", "photo", "quote", "embed", "link", "question", "poll"]
+                ),
                 name="block_kind_known",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["paragraph", "quote"]) | ~Q(text=""),
+                condition=~Q(kind__in=["paragraph", "quote", "question"]) | ~Q(text=""),
                 name="block_text_present",
                 violation_error_message=_("A paragraph or a quote needs its text."),
             ),
@@ -268,6 +275,11 @@ class Block(models.Model):
                 condition=~Q(kind="photo") | Q(photo__isnull=False),
                 name="block_photo_present",
                 violation_error_message=_("A photo block needs its photo."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="poll") | Q(poll__isnull=False),
+                name="block_poll_present",
+                violation_error_message=_("A poll block needs its poll."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["embed", "link"]) | ~Q(url=""),

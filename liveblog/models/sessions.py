@@ -93,6 +93,11 @@ class LiveSession(models.Model):
         blank=True,
         help_text=_("“Who is running this live?”: the people and agencies behind it."),
     )
+    accepts_questions = models.BooleanField(
+        _("readers may send questions"),
+        default=False,
+        help_text=_("Readers see a form to ask the newsroom; nothing is shown until answered."),
+    )
     journalists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned people"),

@@ -2,16 +2,20 @@
 whatever the page shows. The list is checked against the URL resolver, so a new URL
 without its line here fails `test_every_url_of_the_project_is_in_the_matrix`."""
 
+from datetime import timedelta
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from liveblog.delivery.routing import websocket_urls
+from liveblog.domain.polls import create_poll_post
 from liveblog.domain.revisions import snapshot
-from liveblog.models import Post
+from liveblog.models import Post, Question
 from newsroom.asgi import application
 
 ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN = (
@@ -38,6 +42,11 @@ CASES = [
     ("live:feed-atom", "get", "/live/{s}/feed.atom", EVERYONE),
     ("live:feed-rss", "get", "/live/{s}/feed.rss", EVERYONE),
     ("live:embed", "get", "/live/{s}/embed/", EVERYONE),
+    ("live:question", "post", "/live/{s}/questions/", EVERYONE),
+    ("live:poll-vote", "post", "/live/{s}/polls/{poll}/vote/", EVERYONE),
+    ("live:alerts-start", "post", "/live/{s}/alerts/", EVERYONE),
+    ("live:alerts-stop", "get", "/live/alerts/no-such-token/stop/", EVERYONE),
+    ("live:push-worker", "get", "/live/push-worker.js", EVERYONE),
     ("api:sessions", "get", "/api/lives/", EVERYONE),
     ("api:session", "get", "/api/lives/{s}/", EVERYONE),
     ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
@@ -57,6 +66,11 @@ CASES = [
     ("desk:notes", "get", "/editor/{s}/notes/", WRITERS),
     ("desk:notes", "post", "/editor/{s}/notes/", WRITERS),
     ("desk:post-new", "post", "/editor/{s}/posts/new/", WRITERS),
+    ("desk:poll-new", "get", "/editor/{s}/polls/new/", WRITERS),
+    ("desk:questions", "get", "/editor/{s}/questions/", WRITERS),
+    ("desk:questions-toggle", "post", "/editor/{s}/questions/toggle/", EDITORS),
+    ("desk:question-answer", "get", "/editor/{s}/questions/{question}/answer/", WRITERS),
+    ("desk:question-discard", "post", "/editor/{s}/questions/{question}/discard/", WRITERS),
     ("desk:session-header", "get", "/editor/{s}/header/", EDITORS),
     ("desk:session-start", "post", "/editor/{s}/start/", EDITORS),
     ("desk:session-end", "post", "/editor/{s}/end/", EDITORS),
@@ -136,6 +150,11 @@ def world(session, make_post, journalist, editor, django_user_model):
     snapshot(own)
     other = make_post(session, title="Celui du chef", author=editor)
     deleted = make_post(session, title="Supprimé", author=journalist, status="deleted")
+    question = Question.objects.create(session=session, text="Le pont est-il ouvert ?")
+    closes = timezone.now() + timedelta(hours=1)
+    poll_post = create_poll_post(
+        session=session, by=editor, question="Qui gagne ?", choices=["A", "B"], closes_at=closes
+    )
     people = {ANONYMOUS: None, OUTSIDER: outsider, ASSIGNED: journalist, EDITOR: editor}
     people[ADMIN] = admin
     urls = {
@@ -144,6 +163,8 @@ def world(session, make_post, journalist, editor, django_user_model):
         "other": other.pk,
         "deleted": deleted.pk,
         "rubric": own.rubric_id,
+        "question": question.pk,
+        "poll": poll_post.blocks.get().poll_id,
     }
     return {"session": session, "own": own, "other": other, "people": people, "urls": urls}
 

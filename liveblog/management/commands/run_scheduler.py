@@ -7,6 +7,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from liveblog.domain.alerts import send_due_alerts
+from liveblog.domain.polls import flush_poll_results
 from liveblog.domain.scheduling import end_due_lives, publish_due_posts, start_due_lives
 
 
@@ -32,6 +34,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Published scheduled post {post.pk} ({post}).")
             for live in end_due_lives():
                 self.stdout.write(f"Ended live {live.pk} ({live}).")
+            # Poll results held back by coalescing, and the final count of closing polls.
+            flush_poll_results()
+            # Key-event alerts go out from here, never from the request that publishes.
+            send_due_alerts()
             if once:
                 break
             time.sleep(interval)
