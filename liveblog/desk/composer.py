@@ -6,6 +6,8 @@ to http(s) only. Adding, moving and removing blocks are plain form posts too, so
 the composer works the same with JavaScript off.
 """
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -15,15 +17,25 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold
+from liveblog.content.text import fold, html_to_plain, plain_to_html
 from liveblog.domain.roles import can_create_rubric, is_editor
 from liveblog.models import Block, Photo, Rubric
 
 MAX_BLOCKS = 40
-POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version")
+POST_FIELDS = (
+    "rubric",
+    "title",
+    "scheduled_for",
+    "displayed_at",
+    "correction",
+    "version",
+    "composer_key",
+    "composer_seq",
+)
 BLOCK_FIELDS = (
     "kind",
     "text",
+    "text_format",
     "attribution",
     "url",
     "link_kind",
@@ -59,7 +71,20 @@ class PostForm(forms.Form):
         widget=DATETIME_INPUT,
         help_text=_("Editors only: the time readers see, for example to backdate a post."),
     )
+    correction = PlainTextField(
+        label=_("Correction note"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Editors only: shown to readers as “Correction: …” under the post. "
+            "Leave empty for a silent typo fix."
+        ),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One composer on one page: its autosaves carry this key and a rising number, so a
+    # draft sent twice (a retry after the network came back) is written once.
+    composer_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    composer_seq = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +92,9 @@ class PostForm(forms.Form):
         self.action = action
         if not is_editor(user):
             del self.fields["displayed_at"]
+            del self.fields["correction"]
+        if not self["composer_key"].value():
+            self.initial["composer_key"] = uuid.uuid4().hex
 
     def clean_rubric(self) -> str:
         name = self.cleaned_data["rubric"]
@@ -109,6 +137,9 @@ NOT_EMBEDDABLE = _(
 class BlockForm(forms.Form):
     kind = forms.ChoiceField(choices=Block.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea({"rows": 4}))
+    # "plain" from the bare textarea (JavaScript off): paragraphs made on the server;
+    # "html" from the formatted-text editor. Anything else is read as HTML (the API, old drafts).
+    text_format = forms.CharField(required=False, widget=forms.HiddenInput)
     attribution = PlainTextField(label=_("Attribution"), max_length=200, required=False)
     url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
     link_kind = forms.ChoiceField(
@@ -141,9 +172,24 @@ class BlockForm(forms.Form):
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
         )
 
+    @property
+    def html_text(self) -> str:
+        """A paragraph block's text as safe HTML, whichever way it was typed."""
+        text = self["text"].value() or ""
+        if self["text_format"].value() == "plain":
+            return plain_to_html(text)
+        return sanitize_html(text)
+
+    @property
+    def plain_text(self) -> str:
+        """The same text for the bare textarea: words and blank lines, never tags."""
+        return html_to_plain(self.html_text)
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if self.data.get(self.add_prefix("kind")) == Block.Kind.PARAGRAPH:
+            if self.data.get(self.add_prefix("text_format")) == "plain":
+                return plain_to_html(text)
             return sanitize_html(text)
         return "\n".join(plain(line) for line in text.splitlines()).strip()
 
@@ -232,6 +278,19 @@ class Composer:
     def expected_version(self) -> int | None:
         return self.post_form.cleaned_data.get("version")
 
+    @property
+    def block_templates(self) -> list[BlockForm]:
+        """One empty block of each kind, for the page to add blocks without a round trip."""
+        return [
+            BlockForm(
+                prefix=self.blocks.add_prefix("__prefix__"),
+                initial={"kind": kind, "text_format": "plain"},
+                use_required_attribute=False,
+                empty_permitted=True,
+            )
+            for kind in Block.Kind.values
+        ]
+
 
 def blocks_in(state: dict) -> list[dict]:
     try:
@@ -249,7 +308,7 @@ def apply_change(blocks: list[dict], change: str) -> list[dict]:
     blocks = list(blocks)
     verb, _sep, arg = change.partition("-")
     if verb == "add" and arg in Block.Kind.values and len(blocks) < MAX_BLOCKS:
-        blocks.append({"kind": arg})
+        blocks.append({"kind": arg, "text_format": "plain"})
         return blocks
     if not arg.isdigit() or int(arg) >= len(blocks):
         return blocks
@@ -268,12 +327,14 @@ def state_of(post) -> dict:
     state = {
         "rubric": post.rubric.name if post.rubric else "",
         "title": post.title,
+        "correction": post.correction,
         "version": post.version,
         "blocks-TOTAL_FORMS": 0,
     }
     for index, block in enumerate(post.blocks.select_related("photo__credit")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
+        fields["text_format"] = "html" if block.kind == Block.Kind.PARAGRAPH else ""
         if block.photo:
             fields |= {
                 "caption": block.photo.caption,
@@ -286,4 +347,8 @@ def state_of(post) -> dict:
 
 
 def new_post_state() -> dict:
-    return {"blocks-TOTAL_FORMS": 1, "blocks-0-kind": Block.Kind.PARAGRAPH}
+    return {
+        "blocks-TOTAL_FORMS": 1,
+        "blocks-0-kind": Block.Kind.PARAGRAPH,
+        "blocks-0-text_format": "plain",
+    }

@@ -11,7 +11,7 @@ from django.utils import timezone
 from liveblog.desk.attachments import describe_photo
 from liveblog.desk.composer import Composer
 from liveblog.domain.audit import record_change
-from liveblog.domain.revisions import original_of, replace_blocks, snapshot
+from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
 from liveblog.models import Block, LiveSession, Post, Rubric
 
 
@@ -39,7 +39,11 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
         else:
             # Built before the claim changes the post, saved only if the claim wins.
             original = original_of(post)
-            claim_for_edit(post, composer.expected_version, title=fields["title"], rubric=rubric)
+            before = content_of(post)
+            content = {"title": fields["title"], "rubric": rubric}
+            if "correction" in fields:
+                content["correction"] = fields["correction"]
+            claim_for_edit(post, composer.expected_version, **content)
             if original:
                 original.save()
         for block in blocks:
@@ -51,7 +55,8 @@ def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None
                     credit=block["credit"],
                 )
         replace_blocks(post, blocks)
-        apply_action(post, composer.action, by=by, fields=fields, is_new=is_new)
+        changes = None if is_new else changes_between(before, content_of(post))
+        apply_action(post, composer.action, by=by, fields=fields, changes=changes)
         snapshot(post, by=by)
     return post
 
@@ -66,13 +71,42 @@ def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
     post.refresh_from_db()
 
 
-def apply_action(post: Post, action: str, *, by, fields: dict, is_new: bool) -> None:
-    """After new content: tell readers of an edit, then publish, schedule or hold it back."""
+def content_of(post: Post) -> dict:
+    """What readers read of a post: a change here is an update; its displayed time is not."""
+    return {
+        "title": post.title,
+        "rubric": post.rubric.name if post.rubric_id else "",
+        "blocks": [
+            block_values(block) | {"text": " ".join(block.text.split())}
+            for block in post.blocks.order_by("position")
+        ],
+        "correction": post.correction,
+    }
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """{"changed": [names of what differs]}; empty when the content is the same."""
+    changed = [name for name in before if before[name] != after[name]]
+    return {"changed": changed} if changed else {}
+
+
+def apply_action(post: Post, action: str, *, by, fields: dict, changes: dict | None) -> None:
+    """After new content: tell readers of an edit, then publish, schedule or hold it back.
+
+    `changes` is None for a new post, else what the edit changed ({} when only the
+    displayed time moved or nothing did)."""
     displayed_at = fields.get("displayed_at")
-    if not is_new:
-        if displayed_at and post.is_published:
+    if changes is not None:
+        detail = dict(changes)
+        if displayed_at and post.is_published and displayed_at != post.published_at:
+            detail["displayed_at"] = {
+                "from": post.published_at.isoformat(),
+                "to": displayed_at.isoformat(),
+            }
             post.published_at = displayed_at
-        post.record_edit(by=by)
+        if post.correction and "correction" in changes.get("changed", []):
+            detail["correction"] = post.correction
+        post.record_edit(by=by, content_changed=bool(changes), **detail)
     if post.is_published:
         return
     if action == "publish":

@@ -105,6 +105,8 @@ class Post(models.Model):
     # The time shown to readers; for a scheduled post, the time it goes out.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     edited_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    # Shown to readers as "Correction: …"; a silent typo fix leaves it empty.
+    correction = models.CharField(_("correction note"), max_length=300, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
     key_event = models.BooleanField(_("key event"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -191,17 +193,22 @@ class Post(models.Model):
             self.save()
             self._audit("post.scheduled", by, at=at.isoformat())
 
-    def record_edit(self, *, by=None) -> None:
-        """Call after saving new content: bumps the version and tells readers if it is out."""
+    def record_edit(self, *, by=None, content_changed: bool = True, **detail) -> None:
+        """Call after saving new content: bumps the version and tells readers if it is out.
+
+        Only a change of content stamps "Updated at" for readers: a new displayed time
+        (backdating) or a save with nothing changed moves no stamp."""
         with transaction.atomic():
             self.version = F("version") + 1
-            if self.is_published:
+            if self.is_published and content_changed:
                 self.edited_at = timezone.now()
             self.save()
             self.refresh_from_db(fields=["version"])
             if self.is_published:
                 self._record("post.updated")
-            self._audit("post.edited", by, version=self.version, status=self.status)
+            if not content_changed:
+                detail["content_changed"] = False
+            self._audit("post.edited", by, version=self.version, status=self.status, **detail)
 
     def delete_softly(self, *, by=None) -> None:
         with transaction.atomic():

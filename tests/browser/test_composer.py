@@ -81,9 +81,7 @@ def test_a_title_typed_then_a_pause_keeps_the_whole_form_the_words_and_the_focus
     expect(title).to_have_value(TITLE + " sous le soleil")
 
 
-def test_editing_a_post_and_pausing_keeps_the_edit_form(
-    server, page, jeanne, session, make_post
-):
+def test_editing_a_post_and_pausing_keeps_the_edit_form(server, page, jeanne, session, make_post):
     post = make_post(session, title="Ravitaillement au km 20", author=jeanne)
     log_in(page, server)
     page.goto(f"{server.url}/editor/{session.slug}/posts/{post.pk}/edit/")
