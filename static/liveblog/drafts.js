@@ -136,23 +136,35 @@
 
     // Words this browser kept that the server never got (a reload with the network
     // down, a tab closed mid-save): the composer comes back with them, then sends them.
-    restore() {
+    resume() {
       const entry = this.stored();
-      if (!entry || !Array.isArray(entry.state)) return false;
-      if (entry.key === this.key && entry.seq <= this.seq) {
-        this.forget(this.seq);
-        return false;
+      if (!entry || !Array.isArray(entry.state)) return;
+      const [heldKey, heldSeq] = (this.status.dataset.held || ":").split(":");
+      if (entry.key === heldKey && entry.seq <= Number(heldSeq || 0)) {
+        localStorage.removeItem(this.slot); // the server has it already
+      } else if (entry.key === this.key && entry.seq === this.seq) {
+        this.sent = 0; // on the page, perhaps not on the server: send it (kept once there)
+        this.save();
+      } else if (entry.key === this.key && entry.seq < this.seq) {
+        localStorage.removeItem(this.slot); // the page is newer than the copy
+      } else {
+        this.restore(entry);
       }
+    }
+
+    restore(entry) {
       const values = Object.fromEntries(entry.state);
       values.change = "restore";
       const section = this.form.closest("#composer");
+      const headers = { "X-CSRFToken": this.form.elements.csrfmiddlewaretoken.value };
       window.htmx
-        .ajax("POST", this.form.getAttribute("action"), { target: section, swap: "outerHTML", values })
+        .ajax("POST", this.form.getAttribute("action"), { target: section, swap: "outerHTML", values, headers })
         .then(() => {
-          const status = document.querySelector("form[data-composer] [data-autosave]");
-          if (status) status.textContent = status.dataset.restored;
+          const form = document.querySelector("form[data-composer]");
+          if (form?.elements.composer_key.value !== entry.key) return;
+          const status = form.querySelector("[data-autosave]");
+          status.textContent = status.dataset.restored;
         });
-      return true;
     }
   }
 
@@ -167,16 +179,7 @@
       : Array.from(root.querySelectorAll?.("form[data-composer]") || []);
     forms.forEach((form) => {
       if (composers.has(form) || !form.querySelector("[data-autosave]")) return;
-      const composer = drafts(form);
-      if (composer.restore()) return;
-      const entry = composer.stored();
-      if (entry && entry.key === composer.key) {
-        // Still in the browser, so perhaps never received: send it (the server keeps it once).
-        composer.seq = Math.max(composer.seq, entry.seq);
-        composer.form.elements.composer_seq.value = String(composer.seq);
-        composer.sent = 0;
-        composer.save();
-      }
+      drafts(form).resume();
     });
   }
 
