@@ -26,14 +26,20 @@
 
   // What word processors say with styles: bold and italic spans, and Google Docs'
   // <b style="font-weight:normal"> wrapper around everything, which is not bold at all.
+  // The style attribute is read as text: the desk's CSP (no inline styles) leaves
+  // element.style empty, even in a parsed document.
+  function styleOf(element, property) {
+    const match = (element.getAttribute("style") || "").match(new RegExp("(?:^|;)\\s*" + property + "\\s*:\\s*([^;]+)", "i"));
+    return match ? match[1].trim().toLowerCase() : "";
+  }
+
   function tagFor(element) {
-    const style = element.style || {};
-    const weight = style.fontWeight || "";
+    const weight = styleOf(element, "font-weight");
     if (element.tagName === "B" && (weight === "normal" || weight === "400")) return null;
     if (TAGS[element.tagName]) return TAGS[element.tagName];
     if (element.tagName === "SPAN") {
       if (weight === "bold" || Number(weight) >= 600) return "strong";
-      if (style.fontStyle === "italic") return "em";
+      if (styleOf(element, "font-style") === "italic") return "em";
     }
     return null;
   }

@@ -266,3 +266,84 @@ def test_two_tabs_on_one_post_are_told_and_nothing_is_overwritten(
     saved = Post.objects.get(pk=post.pk)
     assert saved.title == "Abandon au km 30 (crampes)"
     assert "vélo-balai" not in saved.blocks.get().text
+
+
+WORD_PROCESSOR_HTML = (
+    '<html><head><style>p.MsoNormal{margin:0}</style><meta name="Generator" content="Word">'
+    '</head><body><p class="MsoNormal" style="margin:0"><span style="font-family:Calibri">'
+    "Le <b>maillot jaune</b> attaque</span><o:p></o:p></p>"
+    '<p class="MsoNormal"><span style="font-style:italic">dans le dernier virage</span>, '
+    '<a href="https://example.org/classement" style="color:blue">classement</a>.'
+    '<img src="https://example.org/pixel.gif"><script>window.pasted = 1</script></p>'
+    "<ul><li>Écart : 12 s</li></ul></body></html>"
+)
+
+
+def test_a_paste_from_a_word_processor_keeps_the_words_and_allowed_formatting_only(
+    server, page, jeanne, session
+):
+    log_in(page, server)
+    page.goto(f"{server.url}/editor/{session.slug}/")
+    page.get_by_label("Titre", exact=True).click()
+    page.keyboard.type("Attaque", delay=PACE)
+    paragraph(page).click()
+    page.evaluate(
+        """(html) => {
+            const data = new DataTransfer();
+            data.setData('text/html', html);
+            data.setData('text/plain', 'Le maillot jaune attaque');
+            document.activeElement.dispatchEvent(
+                new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        WORD_PROCESSOR_HTML,
+    )
+    text = paragraph(page)
+    expect(text.locator("b, strong")).to_have_text("maillot jaune")
+    expect(text.locator("em, i")).to_have_text("dans le dernier virage")
+    expect(text.get_by_role("link", name="classement")).to_have_attribute(
+        "href", "https://example.org/classement"
+    )
+    expect(text.locator("li")).to_have_text("Écart : 12 s")
+    assert text.locator("img, script, span, [style], [class]").count() == 0
+    assert page.evaluate("window.pasted") is None
+    page.keyboard.type(" Fin.", delay=PACE)
+    pause_past_every_timer(page)
+    expect(text).to_contain_text("Fin.")
+    expect(text).to_be_focused()
+
+    page.keyboard.press("Control+Enter")
+    article = page.locator("#timeline").get_by_role("article", name="Attaque")
+    expect(article.locator("strong")).to_have_text("maillot jaune")
+    stored = Post.objects.get(title="Attaque").blocks.get().text
+    assert "style=" not in stored and "class=" not in stored and "<img" not in stored
+    assert '<a href="https://example.org/classement"' in stored
+
+
+def test_without_javascript_an_edit_shows_plain_paragraphs_and_keeps_them(
+    server, browser, jeanne, session, make_post
+):
+    post = make_post(
+        session,
+        title="Sans script",
+        author=jeanne,
+        blocks=(
+            ("paragraph", {"text": "<p>Le <strong>vent</strong> tombe.</p><p>Ciel clair.</p>"}),
+        ),
+    )
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, server)
+    page.goto(f"{server.url}/editor/{session.slug}/posts/{post.pk}/edit/")
+    text = paragraph(page)
+    expect(text).to_have_value("Le vent tombe.\n\nCiel clair.")
+    text.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Le soleil revient.", delay=PACE)
+    page.get_by_role("button", name="Mettre à jour la publication").click()
+    expect(page.get_by_text("Publication mise à jour.")).to_be_visible()
+    assert post.blocks.get().text == (
+        "<p>Le vent tombe.</p><p>Ciel clair.</p><p>Le soleil revient.</p>"
+    )
+    context.close()

@@ -57,7 +57,7 @@ def test_reader_far_down_the_page_sees_new_posts_behind_the_button(
     make_post(session, title="Le vainqueur franchit la ligne", minutes=130)
     make_post(session, title="La première femme arrive", minutes=140)
 
-    button = page.get_by_role("button", name="2 nouvelle(s) publication(s)")
+    button = page.get_by_role("button", name="2 nouvelles publications")
     expect(button).to_be_visible(timeout=LIVE)
     expect(page).to_have_title(re.compile(r"^\(2\) Marathon des Deux-Rives en direct$"))
     expect(page.get_by_role("article", name="La première femme arrive")).to_have_count(0)
@@ -173,7 +173,7 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     older.record_edit(by=older.author)
     make_post(session, title="Arrivée", minutes=130)
 
-    button = page.get_by_role("button", name="1 nouvelle(s) publication(s)")
+    button = page.get_by_role("button", name="1 nouvelle publication")
     expect(button).to_be_visible(timeout=LIVE)
     expect(page.get_by_role("article", name="Premier ravitaillement")).to_contain_text(
         "Ravitaillement déplacé au kilomètre 12."
