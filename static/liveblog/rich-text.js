@@ -136,8 +136,14 @@
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button button--small format-" + tool.name;
-      button.textContent = tool.label;
-      button.setAttribute("aria-label", said[tool.name] || tool.name);
+      // The sign is what the eye reads; the name is what a screen reader says.
+      const sign = document.createElement("span");
+      sign.setAttribute("aria-hidden", "true");
+      sign.textContent = tool.label;
+      const name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = said[tool.name] || tool.name;
+      button.append(sign, name);
       button.title = said[tool.name] || tool.name;
       // Keeps the selection in the text while the button is pressed.
       button.addEventListener("mousedown", (event) => event.preventDefault());
@@ -210,5 +216,8 @@
   document.execCommand("styleWithCSS", false, false);
   document.addEventListener("DOMContentLoaded", () => enhanceAll(document));
   document.addEventListener("htmx:load", (event) => enhanceAll(event.target));
+  // Swapped-in content settles (and gets htmx:load) 20 ms or more later: enhance it at
+  // once, so nobody types into a textarea that is about to become the formatted editor.
+  document.addEventListener("htmx:afterSwap", () => enhanceAll(document));
   if (document.readyState !== "loading") enhanceAll(document);
 })();

@@ -347,3 +347,23 @@ def test_without_javascript_an_edit_shows_plain_paragraphs_and_keeps_them(
         "<p>Le vent tombe.</p><p>Ciel clair.</p><p>Le soleil revient.</p>"
     )
     context.close()
+
+
+def test_a_colleagues_post_arriving_in_the_timeline_leaves_my_sentence_alone(
+    server, page, jeanne, session, make_post, editor
+):
+    log_in(page, server)
+    page.goto(f"{server.url}/editor/{session.slug}/")
+    paragraph(page).click()
+    page.keyboard.type("Au ravitaillement du km 25, ", delay=PACE)
+    make_post(session, title="Publié par Hugo pendant ce temps", author=editor)
+    expect(
+        page.locator("#timeline").get_by_role("article", name="Publié par Hugo pendant ce temps")
+    ).to_be_visible(timeout=20_000)
+    page.keyboard.type("les bénévoles tendent l\u2019eau.", delay=PACE)
+    pause_past_every_timer(page)
+
+    expect(paragraph(page)).to_have_text(
+        "Au ravitaillement du km 25, les bénévoles tendent l\u2019eau."
+    )
+    expect(paragraph(page)).to_be_focused()

@@ -84,7 +84,7 @@ def test_edits_replace_the_post_in_place_and_deletions_remove_it(server, page, s
 
     edited = page.get_by_role("article", name="Ravitaillement au kilomètre 15")
     expect(edited).to_contain_text("Ravitaillement au kilomètre 20.", timeout=LIVE)
-    expect(edited).to_contain_text(re.compile(r"Mis à jour le \d+ \w+ \d{4} à \d+H\d\d"))
+    expect(edited).to_contain_text(re.compile(r"Mis à jour le \d+ \S+ \d{4} à \d+H\d\d"))
     expect(page.get_by_role("article", name="Annonce erronée")).to_have_count(0)
     expect(page.locator("#posts > article")).to_have_count(1)
     expect(page.locator("#post-count")).to_have_text("1 publication")
