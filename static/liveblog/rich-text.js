@@ -121,7 +121,7 @@
   const TOOLS = [
     { name: "bold", label: "G", command: "bold" },
     { name: "italic", label: "I", command: "italic" },
-    { name: "link", label: "🔗", command: "createLink" },
+    { name: "link", label: null, command: "createLink" }, // its word, translated
     { name: "list", label: "•", command: "insertUnorderedList" },
     { name: "numbered", label: "1.", command: "insertOrderedList" },
   ];
@@ -139,7 +139,7 @@
       // The sign is what the eye reads; the name is what a screen reader says.
       const sign = document.createElement("span");
       sign.setAttribute("aria-hidden", "true");
-      sign.textContent = tool.label;
+      sign.textContent = tool.label || said[tool.name] || tool.name;
       const name = document.createElement("span");
       name.className = "visually-hidden";
       name.textContent = said[tool.name] || tool.name;
