@@ -99,7 +99,11 @@
       })
         .then(async (response) => {
           const said = await response.text();
-          if (response.ok) {
+          if (response.redirected) {
+            // Sent to the login page: the session ended. The words stay in this browser.
+            this.status.textContent = this.status.dataset.loggedOut;
+            this.retry();
+          } else if (response.ok) {
             this.sent = Math.max(this.sent, seq);
             this.forget(seq);
             this.say(said);
