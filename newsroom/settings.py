@@ -5,6 +5,7 @@ its safe default beside it. Nothing set: SQLite and the in-memory channel layer
 on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,22 @@ LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS"
 # Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
 # Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
 LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
+# Cards for embeds and related links (liveblog.content.cards): 0 never fetches another site
+# (blocks stay plain link cards); each fetch gives up after LIVEBLOG_CARDS_TIMEOUT seconds.
+LIVEBLOG_CARDS_FETCH = env_flag("LIVEBLOG_CARDS_FETCH", "1")
+LIVEBLOG_CARDS_TIMEOUT = float(os.environ.get("LIVEBLOG_CARDS_TIMEOUT", "3"))
+# Providers' oEmbed endpoints, `{url}` standing for the post's address. A JSON object in the
+# environment replaces some ({"Instagram": "https://…?access_token=…&url={url}"}); a provider
+# left out is read from its page's OpenGraph tags.
+LIVEBLOG_OEMBED_ENDPOINTS = {
+    "X": "https://publish.twitter.com/oembed?omit_script=1&dnt=1&url={url}",
+    "YouTube": "https://www.youtube.com/oembed?format=json&url={url}",
+    "Bluesky": "https://embed.bsky.app/oembed?format=json&url={url}",
+    **json.loads(os.environ.get("LIVEBLOG_OEMBED_ENDPOINTS") or "{}"),
+}
+# Tests only: lets the card fetcher reach loopback (their local stand-in for the providers).
+# Ignored unless DEBUG is on: in production loopback, like every private address, is refused.
+LIVEBLOG_CARDS_ALLOW_LOOPBACK = DEBUG and env_flag("LIVEBLOG_CARDS_ALLOW_LOOPBACK", "0")
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -112,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "liveblog.live.branding.branding",
             ],
         },
     },
@@ -207,6 +225,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # A video card plays in YouTube's privacy-enhanced player, and only once the reader
+    # clicks (liveblog.content.social): no other site may be framed, no script is allowed.
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

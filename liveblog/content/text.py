@@ -1,9 +1,12 @@
-"""Text normalisation shared by rubrics and search, and paragraphs as plain text and back."""
+"""Text normalisation shared by rubrics, search and every plain-text field, and paragraphs
+as plain text and back."""
 
 import re
 import unicodedata
 from html import escape
 from html.parser import HTMLParser
+
+from django.utils.html import strip_tags
 
 
 def fold(text: str) -> str:
@@ -56,3 +59,8 @@ def html_to_plain(html: str) -> str:
     text = "".join(reader.parts)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def plain(value: str) -> str:
+    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
+    return " ".join(strip_tags(value or "").split())

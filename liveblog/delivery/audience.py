@@ -58,7 +58,6 @@ class Reader:
         self._behind = True
         self._started = False
         self._busy: asyncio.Task | None = None  # the send or the catch-up in flight
-        self._stopped: asyncio.Future | None = None
         self._on_stop: Callable[[], Awaitable[None]] | None = None
         self._closing: asyncio.Task | None = None
 
@@ -67,17 +66,8 @@ class Reader:
         reload the page or its socket broke."""
         self._on_stop = on_stop
         self._started = True
-        self._stopped = asyncio.get_running_loop().create_future()
         if self._behind or self._waiting:
             self._drain_soon()
-
-    async def run(self) -> None:
-        """Send this reader its events until its socket closes, or until it must reload."""
-        self.start()
-        try:
-            await self._stopped
-        finally:
-            self.stop()
 
     def stop(self) -> None:
         self._started = False
@@ -158,8 +148,6 @@ class Reader:
         if error is not None:
             log.info("reader of session %s stopped: %r", self.session_id, error)
         self._started = False
-        if self._stopped is not None and not self._stopped.done():
-            self._stopped.set_result(None)
         if self._on_stop is not None:
             self._closing = asyncio.get_running_loop().create_task(self._on_stop())
 
@@ -341,9 +329,7 @@ def session_positions(session_ids: list[int]) -> dict[int, tuple[int, bool]]:
 
 def events_since(session_id: int, seq: int) -> list[Event]:
     # Readers further behind than this find the gap themselves and catch up (or reload).
-    return list(
-        Event.objects.filter(session_id=session_id, seq__gt=seq).order_by("seq")[:CATCH_UP_LIMIT]
-    )
+    return list(Event.objects.filter(session_id=session_id).after(seq)[:CATCH_UP_LIMIT])
 
 
 def resync_interval() -> float:

@@ -27,7 +27,7 @@ def missed_events(session_id: int, after: int) -> list[Event] | None:
     if after > last_seq or last_seq - after > CATCH_UP_LIMIT:
         # Ahead of the log means the page came from another history (a restored database).
         return None
-    return list(Event.objects.filter(session_id=session_id, seq__gt=after).order_by("seq"))
+    return list(Event.objects.filter(session_id=session_id).after(after))
 
 
 def parse_after(value: str | None) -> int | None:

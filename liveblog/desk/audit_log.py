@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from liveblog.models import AuditEntry
 from liveblog.templatetags.liveblog import clock, day
 
-# What an edit changed, as the desk names it (the keys of publishing.content_of).
+# What an edit changed, as the desk names it (the keys of domain.writing.content_of).
 PARTS = {
     "title": lambda: _("title"),
     "rubric": lambda: _("rubric"),
@@ -190,6 +190,97 @@ def say_imported(detail):
     ), {"count": count}
 
 
+def say_sent_back_to_draft(detail):
+    if detail.get("reason"):
+        return _(
+            "%(who)s took “%(post)s” off the live page, back to drafts, at %(time)s (%(reason)s)."
+        ), {"reason": detail["reason"]}
+    return _("%(who)s took “%(post)s” off the live page, back to drafts, at %(time)s."), {}
+
+
+def say_session_created(detail):
+    if detail.get("scheduled_for"):
+        return _("%(who)s created the live “%(headline)s”, planned for %(start)s, at %(time)s."), {
+            "headline": detail.get("headline", ""),
+            "start": when(detail["scheduled_for"]),
+        }
+    return _("%(who)s created the live “%(headline)s” at %(time)s."), {
+        "headline": detail.get("headline", "")
+    }
+
+
+def plan(value: dict | None) -> str:
+    """A planned time from a change ({from, to}) as the desk says it; none said as such."""
+    to = (value or {}).get("to")
+    return when(to) if to else _("none")
+
+
+def say_session_scheduled(detail):
+    if "scheduled_for" in detail and "scheduled_end" in detail:
+        return _("%(who)s planned the live to start %(start)s and end %(end)s, at %(time)s."), {
+            "start": plan(detail["scheduled_for"]),
+            "end": plan(detail["scheduled_end"]),
+        }
+    if "scheduled_for" in detail:
+        return _("%(who)s planned the start of the live: %(start)s, at %(time)s."), {
+            "start": plan(detail["scheduled_for"])
+        }
+    return _("%(who)s planned the end of the live: %(end)s, at %(time)s."), {
+        "end": plan(detail.get("scheduled_end"))
+    }
+
+
+def say_people_changed(detail):
+    added, removed = detail.get("added") or [], detail.get("removed") or []
+    if added and removed:
+        return _("%(who)s added %(added)s to the live and removed %(removed)s, at %(time)s."), {
+            "added": ", ".join(added),
+            "removed": ", ".join(removed),
+        }
+    if added:
+        return _("%(who)s added %(added)s to the live at %(time)s."), {"added": ", ".join(added)}
+    return _("%(who)s removed %(removed)s from the live at %(time)s."), {
+        "removed": ", ".join(removed)
+    }
+
+
+def say_rubric_created(detail):
+    return _("%(who)s created the rubric “%(name)s” at %(time)s."), {"name": detail.get("name", "")}
+
+
+def say_rubric_renamed(detail):
+    name = detail.get("name") or {}
+    return _("%(who)s renamed the rubric “%(from)s” to “%(to)s” at %(time)s."), {
+        "from": name.get("from", ""),
+        "to": name.get("to", ""),
+    }
+
+
+def say_rubric_offered(detail):
+    return _("%(who)s offered the rubric “%(name)s” in this live at %(time)s."), {
+        "name": detail.get("name", "")
+    }
+
+
+def say_rubric_withdrawn(detail):
+    return _("%(who)s withdrew the rubric “%(name)s” from this live at %(time)s."), {
+        "name": detail.get("name", "")
+    }
+
+
+def say_reopened(detail):
+    return _("%(who)s reopened the live at %(time)s."), {}
+
+
+def say_session_deleted(detail):
+    count = detail.get("posts", 0)
+    return ngettext(
+        "%(who)s deleted the live “%(headline)s” (%(count)s post) at %(time)s.",
+        "%(who)s deleted the live “%(headline)s” (%(count)s posts) at %(time)s.",
+        count,
+    ), {"headline": detail.get("headline", ""), "count": count}
+
+
 def say_admin(verb: str) -> Callable:
     def say(detail):
         messages = {
@@ -211,6 +302,7 @@ SAYINGS: dict[str, Callable] = {
     "post.published": say_published,
     "post.scheduled": say_scheduled,
     "post.unscheduled": say_unscheduled,
+    "post.sent_back_to_draft": say_sent_back_to_draft,
     "post.edited": say_edited,
     "post.deleted": say_deleted,
     "post.restored": say_restored,
@@ -222,6 +314,15 @@ SAYINGS: dict[str, Callable] = {
     "session.archived": say_archived,
     "session.header_updated": say_header_updated,
     "session.imported": say_imported,
+    "session.created": say_session_created,
+    "session.scheduled": say_session_scheduled,
+    "session.people_changed": say_people_changed,
+    "session.rubric_offered": say_rubric_offered,
+    "session.rubric_withdrawn": say_rubric_withdrawn,
+    "session.reopened": say_reopened,
+    "session.deleted": say_session_deleted,
+    "rubric.created": say_rubric_created,
+    "rubric.renamed": say_rubric_renamed,
     "admin.added": say_admin("added"),
     "admin.changed": say_admin("changed"),
     "admin.deleted": say_admin("deleted"),

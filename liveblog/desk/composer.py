@@ -9,17 +9,17 @@ the composer works the same with JavaScript off.
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold, html_to_plain, plain_to_html
+from liveblog.content.text import fold, html_to_plain, plain, plain_to_html
 from liveblog.domain.roles import can_create_rubric, is_editor
-from liveblog.models import Block, Photo, Rubric
+from liveblog.models import Block, LinkCard, Photo, Rubric
 
 MAX_BLOCKS = 40
 POST_FIELDS = (
@@ -44,14 +44,10 @@ BLOCK_FIELDS = (
     "caption",
     "alt_text",
     "credit",
+    "card_of",
 )
 CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def plain(value: str) -> str:
-    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    return " ".join(strip_tags(value or "").split())
 
 
 class PlainTextField(forms.CharField):
@@ -159,6 +155,8 @@ class BlockForm(forms.Form):
         help_text=_("What the image shows, for readers who cannot see it."),
     )
     credit = PlainTextField(label=_("Credit"), max_length=400, required=False)
+    # The URL whose card already filled this block's fields (liveblog.desk.attachments).
+    card_of = forms.CharField(required=False, widget=forms.HiddenInput)
     upload_error = ""  # set by the view when the photo pipeline refused this block's file
 
     @property
@@ -184,6 +182,27 @@ class BlockForm(forms.Form):
     def plain_text(self) -> str:
         """The same text for the bare textarea: words and blank lines, never tags."""
         return html_to_plain(self.html_text)
+
+    @property
+    def reads_cards(self) -> bool:
+        return settings.LIVEBLOG_CARDS_FETCH
+
+    @property
+    def card(self) -> LinkCard | None:
+        """The card read for this embed's or link's URL, failed or not, for the preview."""
+        url = self["url"].value()
+        if self.kind_name not in (Block.Kind.EMBED, Block.Kind.LINK) or not url:
+            return None
+        return LinkCard.objects.filter(url=url).first()
+
+    def card_preview(self) -> Block | None:
+        """The block as readers will see it (unsaved), when its card could be read."""
+        card = self.card
+        if card is None or not card.is_read:
+            return None
+        fields = {name: self[name].value() or "" for name in ("text", "attribution", "link_title")}
+        link_kind = self["link_kind"].value() or Block.LinkKind.ARTICLE
+        return Block(kind=self.kind_name, url=card.url, link_kind=link_kind, card=card, **fields)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -335,6 +354,7 @@ def state_of(post) -> dict:
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
         fields["text_format"] = "html" if block.kind == Block.Kind.PARAGRAPH else ""
+        fields["card_of"] = block.url if block.card_id else ""
         if block.photo:
             fields |= {
                 "caption": block.photo.caption,

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -62,34 +63,46 @@ def username(user) -> str | None:
 
 
 def export_session(session: LiveSession) -> dict:
-    posts = session.posts.select_related("author", "rubric").order_by("id")
-    photo_ids = set(
-        Block.objects.filter(post__session=session, photo__isnull=False).values_list(
-            "photo_id", flat=True
-        )
+    """The session as one archive, in a number of queries that does not grow with it."""
+    blocks = Prefetch("blocks", queryset=Block.objects.order_by("position"))
+    posts = list(
+        session.posts.select_related("author", "rubric").prefetch_related(blocks).order_by("id")
     )
-    revisions = Revision.objects.filter(post__session=session).select_related("author")
+    revisions = list(
+        Revision.objects.filter(post__session=session)
+        .select_related("author")
+        .order_by("post_id", "version")
+    )
+    photo_ids = {block.photo_id for post in posts for block in post.blocks.all() if block.photo_id}
     for revision in revisions:
         photo_ids |= {block["photo"] for block in revision.blocks if block.get("photo")}
     if session.lead_photo_id:
         photo_ids.add(session.lead_photo_id)
-    photos = Photo.objects.filter(pk__in=photo_ids).select_related("credit", "uploaded_by")
-    people = {post.author for post in posts} | set(session.journalists.all())
+    renditions = Prefetch("renditions", queryset=PhotoRendition.objects.order_by("format", "width"))
+    photos = list(
+        Photo.objects.filter(pk__in=photo_ids)
+        .select_related("credit", "uploaded_by")
+        .prefetch_related(renditions)
+        .order_by("id")
+    )
+    journalists = list(session.journalists.all())
+    people = {post.author for post in posts} | set(journalists)
     people |= {revision.author for revision in revisions if revision.author}
     people |= {photo.uploaded_by for photo in photos if photo.uploaded_by}
     by_post = {}
-    for revision in revisions.order_by("version"):
+    for revision in revisions:
         by_post.setdefault(revision.post_id, []).append(revision_data(revision))
     return {
         "format": FORMAT,
         "version": VERSION,
         "session": {
             **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
+            "summary": session.summary,
             "lead_photo": session.lead_photo_id,
-            "journalists": sorted(username(user) for user in session.journalists.all()),
+            "journalists": sorted(username(user) for user in journalists),
         },
         "people": [person_data(person) for person in sorted(people, key=username)],
-        "photos": [photo_data(photo) for photo in photos.order_by("id")],
+        "photos": [photo_data(photo) for photo in photos],
         "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
         "events": [event_data(event) for event in session.events.order_by("seq")],
     }
@@ -119,7 +132,7 @@ def photo_data(photo: Photo) -> dict:
         "created_at": when(photo.created_at),
         "renditions": [
             {"width": r.width, "height": r.height, "format": r.format, "file": r.file.name}
-            for r in photo.renditions.order_by("format", "width")
+            for r in photo.renditions.all()
         ],
     }
 
@@ -130,11 +143,12 @@ def post_data(post: Post, revisions: list[dict]) -> dict:
         "author": username(post.author),
         "rubric": post.rubric.name if post.rubric else None,
         **{name: json_value(getattr(post, name)) for name in POST_FIELDS},
+        "status_before_delete": post.status_before_delete,
         "created_at": when(post.created_at),
         "updated_at": when(post.updated_at),
         "blocks": [
             {**{name: getattr(block, name) for name in BLOCK_FIELDS}, "photo": block.photo_id}
-            for block in post.blocks.order_by("position")
+            for block in post.blocks.all()
         ],
         "revisions": revisions,
     }
@@ -216,6 +230,8 @@ def build_session(archive: dict, *, by) -> LiveSession:
     photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
     session = LiveSession.objects.create(
         **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
+        # Archives made before the summary existed have none.
+        summary=fields.get("summary", ""),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
     session.journalists.set([people[name] for name in fields["journalists"]])
@@ -301,6 +317,7 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
         author=people[data["author"]],
         rubric=Rubric.named(data["rubric"]) if data["rubric"] else None,
         **{name: moment(name, data[name]) for name in POST_FIELDS},
+        status_before_delete=data.get("status_before_delete", status_before_delete(data)),
     )
     post.save(force_insert=True)
     Post.objects.filter(pk=post.pk).update(
@@ -322,6 +339,13 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
             blocks=revision["blocks"],
         )
     return post
+
+
+def status_before_delete(data: dict) -> str:
+    """What an archive written before posts remembered it says an undo brings back."""
+    if data["status"] != Post.Status.DELETED:
+        return ""
+    return Post.Status.PUBLISHED if data["published_at"] else Post.Status.DRAFT
 
 
 def reset_id_sequences() -> None:

@@ -1,11 +1,15 @@
 """The event log: every change readers see, in order, with no gaps.
 
-The delivery path is four steps: a model change *records* an event here (same
+The delivery path is four steps: a domain function *records* an event here (same
 transaction, next sequence number, its HTML *rendered once*); after commit the
-event is *fanned out* to readers (liveblog.delivery.fanout); the reader page *applies*
-it (static/liveblog/live.js). A reader who missed some asks for
-`events_after(seq)` and gets exactly those, in order.
+event is *fanned out* to readers (liveblog.delivery.fanout, which subscribes with
+`on_event_committed` when the app is ready: the domain does not name delivery); the
+reader page *applies* it (static/liveblog/live.js). A reader who missed some asks for
+`Event.objects.after(seq)` and gets exactly those, in order.
 """
+
+from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -13,6 +17,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from liveblog.models import Event, LiveSession, Post
+
+_subscribers: list[Callable[[Event], None]] = []
+
+
+def on_event_committed(callback: Callable[[Event], None]) -> None:
+    """Have `callback(event)` called once each recorded event is committed."""
+    if callback not in _subscribers:
+        _subscribers.append(callback)
 
 
 def record_event(session: LiveSession, kind: str, post: Post | None = None) -> Event:
@@ -26,7 +38,9 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
     event.html, event.data = render_event(session, kind, post)
     event.save()
-    transaction.on_commit(lambda: _fan_out(event), robust=True)
+    for callback in _subscribers:
+        # Robust: a failed delivery is logged; the change itself is committed and in the log.
+        transaction.on_commit(partial(callback, event), robust=True)
     return event
 
 
@@ -40,6 +54,7 @@ def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[st
         if kind == Event.Kind.POST_DELETED:
             return "", data
         post = Post.objects.for_display().get(pk=post.pk)
+        post.session = session
         html = render_to_string("liveblog/live.html#post", {"post": post, "session": session})
         return html, {**data, "pinned": post.pinned, "sort": sort_key(post)}
 
@@ -47,14 +62,3 @@ def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[st
 def sort_key(post: Post) -> str:
     """Orders posts newest first when compared as strings (the reader page inserts by it)."""
     return f"{post.published_at:%Y%m%d%H%M%S%f}-{post.pk:012d}"
-
-
-def events_after(session: LiveSession, seq: int, limit: int | None = None):
-    events = Event.objects.filter(session=session, seq__gt=seq).order_by("seq")
-    return events[:limit] if limit else events
-
-
-def _fan_out(event: Event) -> None:
-    from liveblog.delivery.fanout import fan_out
-
-    fan_out(event)

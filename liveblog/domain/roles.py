@@ -59,6 +59,11 @@ def can_create_rubric(user: AnyUser) -> bool:
     return is_editor(user)
 
 
+def can_run_lives(user: AnyUser) -> bool:
+    """Create, schedule, staff, reopen, archive and delete lives, choose their rubrics."""
+    return is_editor(user)
+
+
 def require(allowed: bool) -> None:
     """Turns a refusal into a 403 page (anonymous people are sent to log in before this)."""
     if not allowed:

@@ -15,8 +15,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
-from liveblog.models import LiveSession
+from liveblog.models import Branding, LiveSession
 
 
 def cached_by_position(view):
@@ -25,8 +26,17 @@ def cached_by_position(view):
     @wraps(view)
     def cached_view(request, slug: str):
         seconds = settings.LIVEBLOG_PAGE_CACHE_SECONDS
-        before = request.GET.get("before", "")
-        if not seconds or request.method not in ("GET", "HEAD") or len(before) > 40:
+        # Each way of reading the page (cursor, order, rubric, language, htmx's "load more")
+        # is its own rendering; anything longer than a real value is not worth keeping.
+        variant = "|".join(
+            [
+                *(request.GET.get(name, "") for name in ("before", "after", "order", "rubric")),
+                translation.get_language() or "",
+                Branding.current().version,
+                "htmx" if getattr(request, "htmx", False) else "",
+            ]
+        )
+        if not seconds or request.method not in ("GET", "HEAD") or len(variant) > 160:
             return view(request, slug)
         position = (
             LiveSession.objects.filter(slug=slug)
@@ -35,7 +45,7 @@ def cached_by_position(view):
         )
         if position is None:
             return view(request, slug)
-        key = page_key(*position, before)
+        key = page_key(*position, variant)
         response = cache.get(key)
         if response is None:
             response = view(request, slug)
@@ -46,6 +56,6 @@ def cached_by_position(view):
     return cached_view
 
 
-def page_key(session_id: int, created_at, last_seq: int, before: str) -> str:
+def page_key(session_id: int, created_at, last_seq: int, variant: str) -> str:
     # created_at tells apart two sessions that got the same id (a test database reused).
-    return f"live-page:{session_id}:{created_at.timestamp():.6f}:{last_seq}:{before}"
+    return f"live-page:{session_id}:{created_at.timestamp():.6f}:{last_seq}:{variant}"

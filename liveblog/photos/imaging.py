@@ -52,14 +52,6 @@ class AcceptedImage:
     image: Image.Image  # upright, RGB or RGBA
     format: str  # what the content is: "JPEG", "PNG", "WEBP", "AVIF"…
 
-    @property
-    def width(self) -> int:
-        return self.image.width
-
-    @property
-    def height(self) -> int:
-        return self.image.height
-
 
 def accepted_types() -> str:
     """“JPEG, PNG, WebP”: the list journalists see in messages and help texts."""

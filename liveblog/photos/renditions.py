@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection, transaction
 from PIL import Image
 
-from liveblog.models import Event, LiveSession, Photo, PhotoRendition, Post
+from liveblog.domain.photos import announce_renditions
+from liveblog.models import Photo, PhotoRendition
 from liveblog.photos.imaging import colour_profile, encode
 
 log = logging.getLogger(__name__)
@@ -67,20 +68,6 @@ def _rendition(photo, image, width, fmt, pillow_format, quality, profile) -> Pho
     extension = "jpg" if fmt == PhotoRendition.Format.JPEG else "webp"
     rendition.file.save(f"{stem}-{width}.{extension}", ContentFile(buffer.getvalue()), save=False)
     return rendition
-
-
-def announce_renditions(photo: Photo) -> None:
-    """Readers who got a post (or the header) before its photo's renditions existed were sent
-    the original; they get it again, lighter. Edits and times are untouched."""
-    from liveblog.domain.events import record_event
-
-    posts = Post.objects.published().filter(blocks__photo=photo).distinct()
-    for post in posts.select_related("session"):
-        with transaction.atomic():
-            record_event(post.session, Event.Kind.POST_UPDATED, post=post)
-    for session in LiveSession.objects.filter(lead_photo=photo):
-        with transaction.atomic():
-            record_event(session, Event.Kind.SESSION_UPDATED)
 
 
 def make_renditions_after_commit(photo: Photo) -> None:

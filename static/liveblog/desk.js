@@ -31,7 +31,10 @@
     if (!desk || !window.htmx) return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {
-      window.htmx.ajax("GET", desk.dataset.timelineUrl, { target: "#timeline", swap: "outerHTML" });
+      // The timeline's own address keeps its filters and search (desk-shift.js keeps the rest).
+      const timeline = document.getElementById("timeline");
+      const url = (timeline && timeline.dataset.url) || desk.dataset.timelineUrl;
+      window.htmx.ajax("GET", url, { target: "#timeline", swap: "outerHTML" });
     }, 400);
   });
 
@@ -49,7 +52,7 @@
           if (value) element.setAttribute(name, value.replace(/blocks-(\d+|__prefix__)-/g, `blocks-${index}-`));
         });
         if (element.matches("button[name=change]")) {
-          element.value = element.value.replace(/^(up|down|remove)-(\d+|__prefix__)$/, `$1-${index}`);
+          element.value = element.value.replace(/^(up|down|remove|card)-(\d+|__prefix__)$/, `$1-${index}`);
         }
       });
       item.querySelector("[data-block-number]").textContent = form.dataset.blockLabel.replace("__n__", index + 1);

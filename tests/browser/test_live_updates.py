@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from liveblog.domain.posts import delete_post, record_edit, set_pinned
+from liveblog.domain.sessions import update_header
 from liveblog.live.views import before_token
 from liveblog.models import Block
 
@@ -79,8 +81,8 @@ def test_edits_replace_the_post_in_place_and_deletions_remove_it(server, page, s
     doomed = make_post(session, title="Annonce erronée", minutes=6)
     open_live(page, server, session)
     Block.objects.filter(post=typo).update(text="Ravitaillement au kilomètre 20.")
-    typo.record_edit(by=typo.author)
-    doomed.delete_softly(by=doomed.author)
+    record_edit(post=typo, by=typo.author)
+    delete_post(post=doomed, by=doomed.author)
 
     edited = page.get_by_role("article", name="Ravitaillement au kilomètre 15")
     expect(edited).to_contain_text("Ravitaillement au kilomètre 20.", timeout=LIVE)
@@ -96,8 +98,8 @@ def test_pinned_post_moves_to_the_top_and_the_header_follows_the_editor(
     key = make_post(session, title="Le parcours est modifié", minutes=5)
     make_post(session, title="Dixième kilomètre", minutes=40)
     open_live(page, server, session)
-    key.set_pinned(True, by=editor)
-    session.update_header(by=editor, headline="Marathon : parcours modifié à mi-course")
+    set_pinned(post=key, pinned=True, by=editor)
+    update_header(session=session, by=editor, headline="Marathon : parcours modifié à mi-course")
 
     pinned = page.get_by_role("region", name="Épinglé")
     expect(pinned.get_by_role("article", name="Le parcours est modifié")).to_be_visible(
@@ -170,7 +172,7 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     latest = make_post(session, title="Mi-parcours", minutes=60)
     page.goto(f"{server.url}/live/{session.slug}/?before={before_token(latest)}")
     Block.objects.filter(post=older).update(text="Ravitaillement déplacé au kilomètre 12.")
-    older.record_edit(by=older.author)
+    record_edit(post=older, by=older.author)
     make_post(session, title="Arrivée", minutes=130)
 
     button = page.get_by_role("button", name="1 nouvelle publication")

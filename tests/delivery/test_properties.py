@@ -11,6 +11,8 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from liveblog.domain.events import render_event
+from liveblog.domain.posts import delete_post, publish_post, record_edit, set_pinned
+from liveblog.domain.sessions import update_header
 from liveblog.models import Block, Event, LiveSession, Post
 from tests.helpers import connected, next_message
 
@@ -67,19 +69,19 @@ def change(session: LiveSession, author, step: tuple, posts: list[Post], number:
     if kind == "publish":
         post = Post.objects.create(session=session, author=author, title=f"Point {number}")
         Block.objects.create(post=post, position=0, kind="paragraph", text="Les coureurs passent.")
-        post.publish(by=author)
+        publish_post(post=post, by=author)
         posts.append(post)
     elif kind == "headline":
-        session.update_header(by=author, headline=f"Marathon : point {number}")
+        update_header(session=session, by=author, headline=f"Marathon : point {number}")
     elif posts:
         post = posts[pick[0] % len(posts)]
         if kind == "edit":
             Block.objects.filter(post=post).update(text=f"Les coureurs passent ({number}).")
-            post.record_edit(by=author)
+            record_edit(post=post, by=author)
         elif kind == "pin":
-            post.set_pinned(not post.pinned, by=author)
+            set_pinned(post=post, pinned=not post.pinned, by=author)
         else:
-            post.delete_softly(by=author)
+            delete_post(post=post, by=author)
             posts.remove(post)
 
 

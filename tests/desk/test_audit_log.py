@@ -84,7 +84,7 @@ def test_what_a_person_typed_is_escaped_and_an_unknown_action_still_reads():
     item = entry("post.deleted")
     item.post_label = "<script>alert(1)</script>"
     assert "&lt;script&gt;" in said(item) and "<script>" not in said(item)
-    assert said(entry("rubric.renamed")).startswith("jeanne : rubric.renamed, à ")
+    assert said(entry("post.teleported")).startswith("jeanne : post.teleported, à ")
 
 
 def test_nobody_named_is_the_system():

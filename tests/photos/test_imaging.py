@@ -10,9 +10,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, features
 
+from liveblog.domain.photos import announce_renditions
+from liveblog.domain.sessions import update_header
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
 from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
-from liveblog.photos.renditions import announce_renditions, make_renditions
+from liveblog.photos.renditions import make_renditions
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,
@@ -308,7 +310,7 @@ def test_readers_sent_a_post_before_its_renditions_existed_get_it_again_lighter(
 ):
     photo = make_photo(size=(1400, 700))
     post = make_post(session, blocks=[("photo", {"photo": photo})])
-    session.update_header(lead_photo=photo)
+    update_header(session=session, by=None, lead_photo=photo)
     published = Event.objects.get(post=post, kind="post.published")
     assert "srcset" not in published.html
     make_renditions(photo)

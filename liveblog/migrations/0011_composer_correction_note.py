@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("liveblog", "0005_audit_log_append_only"),
+        ("liveblog", "0010_desklive_planned_end_rubrics"),
     ]
 
     operations = [

@@ -1,0 +1,139 @@
+"""Writing a post: its content replaced in one transaction, then published, scheduled or
+kept as a draft, and kept as a revision.
+
+Two people editing the same post are never silently overwritten: each save carries
+the version its editor started from, and a conditional update refuses a stale one.
+"""
+
+from datetime import datetime
+from typing import Literal, TypedDict
+
+from django.db import transaction
+from django.utils import timezone
+
+from liveblog.domain.audit import record_change
+from liveblog.domain.photos import describe_photo
+from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
+from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
+from liveblog.models import Block, LiveSession, Photo, Post, Rubric
+
+Action = Literal["publish", "schedule", "draft"]
+
+
+class BlockContent(TypedDict, total=False):
+    """One block as the journalist arranged it; a photo block also describes its photo."""
+
+    kind: str
+    text: str
+    attribution: str
+    url: str
+    link_kind: str
+    link_title: str
+    photo: Photo | None
+    caption: str
+    alt_text: str
+    credit: str
+
+
+class EditConflict(Exception):
+    """Someone saved the post since this editor opened it."""
+
+    def __init__(self, current: Post):
+        super().__init__(f"post {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def save_post(
+    *,
+    session: LiveSession,
+    by,
+    post: Post | None = None,
+    title: str,
+    rubric: str,
+    blocks: list[BlockContent],
+    action: Action | str,
+    scheduled_for: datetime | None = None,
+    displayed_at: datetime | None = None,
+    expected_version: int | None = None,
+    correction: str | None = None,
+) -> Post:
+    """Create (`post=None`) or rewrite a post, then act on the button pressed: publish (at
+    `displayed_at`, editors' backdating, or now), schedule for `scheduled_for`, or hold it
+    back as a draft. Rewriting needs the `expected_version` the editor started from.
+
+    `correction` is an editor's note shown to readers ("Correction: …"); None leaves the
+    post's note as it is (the field was not offered). Only a change of what readers read
+    (title, rubric, blocks, correction) marks the post "Updated"; a new displayed time
+    (backdating) or a save with nothing changed does not."""
+    is_new = post is None
+    with transaction.atomic():
+        named = Rubric.named(rubric) if rubric else None
+        if is_new:
+            post = Post.objects.create(session=session, author=by, title=title, rubric=named)
+            record_change("post.created", by=by, post=post, detail={"action": action})
+        else:
+            # Built before the claim changes the post, saved only if the claim wins.
+            original = original_of(post)
+            before = content_of(post)
+            content = {"title": title, "rubric": named}
+            if correction is not None:
+                content["correction"] = correction
+            claim_for_edit(post, expected_version, **content)
+            if original:
+                original.save()
+        for block in blocks:
+            if block["kind"] == Block.Kind.PHOTO and block.get("photo"):
+                describe_photo(
+                    block["photo"],
+                    caption=block.get("caption", ""),
+                    alt_text=block.get("alt_text", ""),
+                    credit=block.get("credit", ""),
+                )
+        replace_blocks(post, blocks)
+        if not is_new:
+            changed = what_changed(before, content_of(post))
+            record_edit(
+                post=post,
+                by=by,
+                published_at=displayed_at,
+                content_changed=bool(changed),
+                changed=changed,
+                correction=post.correction if "correction" in changed else "",
+            )
+        if not post.is_published:
+            if action == "publish":
+                publish_post(post=post, by=by, at=displayed_at or timezone.now())
+            elif action == "schedule":
+                schedule_post(post=post, at=scheduled_for, by=by)
+            elif post.status == Post.Status.SCHEDULED:
+                send_back_to_draft(post=post, by=by)
+        snapshot(post, by=by)
+    return post
+
+
+def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
+    """Write the new title and rubric only if nobody saved since `expected_version`."""
+    claimed = Post.objects.filter(pk=post.pk, version=expected_version).update(
+        **content, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise EditConflict(Post.objects.for_display().get(pk=post.pk))
+    post.refresh_from_db()
+
+
+def content_of(post: Post) -> dict:
+    """What readers read of a post: a change here is an update; its displayed time is not."""
+    return {
+        "title": post.title,
+        "rubric": post.rubric.name if post.rubric_id else "",
+        "blocks": [
+            block_values(block) | {"text": " ".join(block.text.split())}
+            for block in post.blocks.order_by("position")
+        ],
+        "correction": post.correction,
+    }
+
+
+def what_changed(before: dict, after: dict) -> list[str]:
+    """The names of what differs between two `content_of`; empty when the content is the same."""
+    return [name for name in before if before[name] != after[name]]
