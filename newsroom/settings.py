@@ -161,6 +161,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "liveblog",
+            # An unreachable Redis is a cache miss (liveblog.resilient_cache), and a quick one:
+            # without these a blackholed host holds each page for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -192,6 +195,10 @@ LOGIN_REDIRECT_URL = "desk:sessions"
 LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
+# A composer's form (photos aside, which stream to disk): Django's 2.5 MB default answered
+# a 3 MB paste with a bare 400 and no draft; the composer now says the post is too long
+# (liveblog.desk.composer.MAX_POST_CHARACTERS) and the autosave keeps every word.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_LOCKOUT_SECONDS = 15 * 60

@@ -11,6 +11,7 @@ from PIL import Image
 from liveblog.domain.posts import delete_post, publish_post, schedule_post
 from liveblog.domain.sessions import end_session, start_session
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.resilient_cache import ResilientCache
 from tests.helpers import START
 
 
@@ -26,6 +27,9 @@ def no_lockouts_from_earlier_runs():
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A Redis stopped by an earlier test must not make this one's cache look down.
+    for shared in ResilientCache.instances:
+        shared.forget_outage()
     # Real hashing costs half a second per user; tests need accounts, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

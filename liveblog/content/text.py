@@ -15,6 +15,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# What strip_tags leaves of a tag it cannot parse (“<![”): removed by hand instead.
+LEFTOVER_TAG = re.compile(r"<[^>]*>?")
+
+
 def plain_to_html(text: str) -> str:
     """Plain text typed in a bare textarea as paragraphs: a blank line starts a new one,
     a single line break stays a line break. Nothing in it is read as a tag."""
@@ -63,4 +67,14 @@ def html_to_plain(html: str) -> str:
 
 def plain(value: str) -> str:
     """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    return " ".join(strip_tags(value or "").split())
+    value = without_nul(value or "")
+    try:
+        text = strip_tags(value)
+    except AssertionError:  # Python's HTML parser gives up on “<![>” and the like
+        text = LEFTOVER_TAG.sub("", value)
+    return " ".join(text.split())
+
+
+def without_nul(value: str) -> str:
+    """NUL is no character anyone types, and PostgreSQL refuses to store it: dropped."""
+    return value.replace("\0", "")

@@ -166,17 +166,25 @@ async def missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | 
 
     Readers behind by the same events (thousands reconnecting after a server restart)
     share one query and one encoding: the audience keeps the answer until its next event.
+    Each reader first reads the session's position (one small query): an answer computed
+    before a later event is never reused, even before that event reaches this process,
+    because that event may have withdrawn words the answer still carries.
     """
     audience = this_process().audiences.get(session_id)
     if audience is None:
         return await fetch_missed_frames(session_id, after)
+    key = (after, await database_sync_to_async(session_last_seq)(session_id))
     answers = audience.missed
-    if after not in answers:
-        answer = answers[after] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
+    if key not in answers:
+        answer = answers[key] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
         # A failed query (database down) is not kept: the next reader asks again.
-        answer.add_done_callback(lambda done: done.exception() and answers.pop(after, None))
+        answer.add_done_callback(lambda done: done.exception() and answers.pop(key, None))
     # Shielded: a reader that disconnects meanwhile does not cancel the others' answer.
-    return await asyncio.shield(answers[after])
+    return await asyncio.shield(answers[key])
+
+
+def session_last_seq(session_id: int) -> int:
+    return LiveSession.objects.values_list("last_seq", flat=True).get(pk=session_id)
 
 
 async def fetch_missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
@@ -192,7 +200,7 @@ class Audience:
         self.seq = seq  # the newest event handed to these readers
         self.readers: set[Reader] = set()
         # Catch-up answers by the seq asked from, shared until the next event (missed_frames).
-        self.missed: dict[int, asyncio.Future] = {}
+        self.missed: dict[tuple[int, int], asyncio.Future] = {}
         self.layer = get_channel_layer()
         self.channel: str | None = None
         # Set once the first attempt to subscribe is over, whatever its outcome.

@@ -9,16 +9,34 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.social import describe_embed
 from liveblog.content.text import plain
 from liveblog.desk.cards import card_for
 from liveblog.desk.composer import MAX_BLOCKS
 from liveblog.domain.photos import credit_named
-from liveblog.models import LinkCard, PhotoCredit
-from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+from liveblog.models import LinkCard, Photo, PhotoCredit
+from liveblog.photos.imaging import (
+    accept_upload,
+    decoding,
+    store_photo,
+    suggested_credit,
+    suggested_fields,
+)
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
+# Each photo is decoded in turn; more than this in one sending is not a journalist's
+# post but a load on the server (the rest are refused, with the blocks kept).
+MAX_UPLOADS_PER_REQUEST = 10
+TOO_MANY_UPLOADS = _(
+    "At most %(limit)s photos can be sent at once: send this one again after publishing."
+)
+
+
+def upload_order(key: str) -> int:
+    match = UPLOAD_KEY.match(key)
+    return int(match.group(1)) if match else -1
 
 
 def keep_uploaded_photos(data, files, user) -> dict[int, str]:
@@ -26,29 +44,39 @@ def keep_uploaded_photos(data, files, user) -> dict[int, str]:
     mutable copy of the form post), so an error elsewhere in the composer never loses an
     upload. Returns, per block number, why an upload was refused."""
     refused = {}
-    for key in files:
+    taken = 0
+    for key in sorted(files, key=upload_order):
         match = UPLOAD_KEY.match(key)
         if not match:
             continue
         index = int(match.group(1))
         prefix = f"blocks-{index}-"
+        if taken >= MAX_UPLOADS_PER_REQUEST:
+            refused[index] = str(TOO_MANY_UPLOADS % {"limit": MAX_UPLOADS_PER_REQUEST})
+            continue
+        taken += 1
         try:
-            accepted = accept_upload(files[key])
+            with decoding(files[key]):
+                photo = keep_one(files[key], data, prefix, user)
         except ValidationError as error:
             refused[index] = " ".join(error.messages)
             continue
         finally:
             files[key].seek(0)
-        prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
-        photo = store_photo(
-            accepted,
-            by=user,
-            caption=plain(data.get(prefix + "caption", ""))[:500],
-            alt_text=plain(data.get(prefix + "alt_text", ""))[:300],
-            credit=credit_named(data.get(prefix + "credit", "")),
-        )
         data[prefix + "photo"] = str(photo.pk)
     return refused
+
+
+def keep_one(file, data, prefix: str, user) -> Photo:
+    accepted = accept_upload(file)
+    prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
+    return store_photo(
+        accepted,
+        by=user,
+        caption=plain(data.get(prefix + "caption", ""))[:500],
+        alt_text=plain(data.get(prefix + "alt_text", ""))[:300],
+        credit=credit_named(data.get(prefix + "credit", "")),
+    )
 
 
 def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:

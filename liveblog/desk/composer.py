@@ -6,6 +6,7 @@ to http(s) only. Adding, moving and removing blocks are plain form posts too, so
 the composer works the same with JavaScript off.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -17,11 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold, html_to_plain, plain, plain_to_html
+from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
 from liveblog.domain.roles import can_create_rubric, is_editor
 from liveblog.models import Block, LinkCard, Photo, Rubric
 
 MAX_BLOCKS = 40
+# A long feature is 30,000 characters; past 100,000 a post is a document pasted by mistake,
+# and its event would be too big to send to readers (liveblog.domain.events).
+MAX_POST_CHARACTERS = 100_000
+TEXT_FIELDS = ("text", "attribution", "url", "link_title", "caption", "alt_text", "credit")
 POST_FIELDS = (
     "rubric",
     "title",
@@ -31,7 +36,9 @@ POST_FIELDS = (
     "version",
     "composer_key",
     "composer_seq",
+    "submission_key",
 )
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BLOCK_FIELDS = (
     "kind",
     "text",
@@ -48,6 +55,31 @@ BLOCK_FIELDS = (
 )
 CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def without_nuls(data):
+    """A copy of a form post (QueryDict) with NUL characters dropped from every value."""
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [without_nul(v) if isinstance(v, str) else v for v in values])
+    return cleaned
+
+
+class PhotoChoiceField(forms.ModelChoiceField):
+    """A photo by its number: anything that is not one (“abc”, a 30-digit number) is an
+    unknown photo, never a database error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not str(value).isdigit() or len(str(value)) > 18:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def photo_number(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class PlainTextField(forms.CharField):
@@ -81,16 +113,24 @@ class PostForm(forms.Form):
     # draft sent twice (a retry after the network came back) is written once.
     composer_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     composer_seq = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # One per new post's composer, sent with each try: a retry is recognised (publishing).
+    submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.action = action
+        if not self.is_bound and not self.initial.get("submission_key"):
+            self.initial["submission_key"] = uuid.uuid4().hex
         if not is_editor(user):
             del self.fields["displayed_at"]
             del self.fields["correction"]
         if not self["composer_key"].value():
             self.initial["composer_key"] = uuid.uuid4().hex
+
+    def clean_submission_key(self) -> str:
+        key = self.cleaned_data["submission_key"]
+        return key if SUBMISSION_KEY.fullmatch(key) else ""
 
     def clean_rubric(self) -> str:
         name = self.cleaned_data["rubric"]
@@ -142,9 +182,7 @@ class BlockForm(forms.Form):
         label=_("Link kind"), choices=Block.LinkKind.choices, required=False
     )
     link_title = PlainTextField(label=_("Link title"), max_length=200, required=False)
-    photo = forms.ModelChoiceField(
-        queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput
-    )
+    photo = PhotoChoiceField(queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput)
     # Only the transport: liveblog.photos.imaging judges the file and desk_photos stores it.
     image = forms.FileField(label=_("Photo"), required=False)
     caption = PlainTextField(label=_("Caption"), max_length=500, required=False)
@@ -165,7 +203,7 @@ class BlockForm(forms.Form):
 
     @property
     def stored_photo(self) -> Photo | None:
-        photo_id = self["photo"].value()
+        photo_id = photo_number(self["photo"].value())
         return (
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
         )
@@ -254,6 +292,18 @@ class BaseBlockFormSet(forms.BaseFormSet):
             return
         if not self.filled_blocks():
             raise ValidationError(_("Write at least one block: a paragraph, a photo, a quote…"))
+        size = sum(
+            len(block.get(name) or "") for block in self.filled_blocks() for name in TEXT_FIELDS
+        )
+        if size > MAX_POST_CHARACTERS:
+            raise ValidationError(
+                _(
+                    "This post is %(size)s characters long, more than the %(limit)s a post can "
+                    "be: split it into several posts."
+                ),
+                code="too_long",
+                params={"size": size, "limit": MAX_POST_CHARACTERS},
+            )
 
     def filled_blocks(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if not form.cleaned_data.get("empty")]

@@ -25,7 +25,13 @@ from liveblog.domain.posts import check_photos_publishable, record_edit
 from liveblog.domain.roles import can_edit_post, can_write_in, is_editor, require, uses_desk
 from liveblog.domain.sessions import update_header
 from liveblog.models import Block, LiveSession, Photo, Post
-from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+from liveblog.photos.imaging import (
+    accept_upload,
+    decoding,
+    store_photo,
+    suggested_credit,
+    suggested_fields,
+)
 
 RESULTS_SHOWN = 24
 SEARCHED_FIELDS = (
@@ -47,11 +53,13 @@ def upload(request):
     if file is None:
         return JsonResponse({"error": _("Choose a photo to upload.")}, status=422)
     try:
-        accepted = accept_upload(file)
+        with decoding(file):
+            accepted = accept_upload(file)
+            suggested = suggested_fields(accepted.source)
+            photo = store_photo(accepted, by=request.user)
+            del accepted  # its pixels go before the budget is given back
     except ValidationError as refused:
         return JsonResponse({"error": " ".join(refused.messages)}, status=422)
-    suggested = suggested_fields(accepted.source)
-    photo = store_photo(accepted, by=request.user)
     return JsonResponse(
         {
             "photo": photo.pk,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
-from liveblog.desk.composer import Composer, new_post_state
+from liveblog.desk.composer import Composer, new_post_state, without_nuls
 from liveblog.desk.publishing import EditConflict, save_composer
 from liveblog.desk.timeline import Filters, with_summaries
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
@@ -62,7 +62,7 @@ def edit_post(request, slug: str, post_id: int):
 
 
 def compose(request, session, post: Post | None):
-    data = request.POST.copy()
+    data = without_nuls(request.POST)
     refused = keep_uploaded_photos(data, request.FILES, request.user)
     # Before validation: a related link whose page gives its title needs none typed.
     attach_cards(data, refresh=data.get("change", ""))

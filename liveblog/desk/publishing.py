@@ -11,7 +11,9 @@ __all__ = ["EditConflict", "save_composer"]
 def save_composer(
     composer: Composer, *, by, session: LiveSession, post: Post | None = None
 ) -> Post:
-    """Create or rewrite a post from a valid composer, then act on the button pressed."""
+    """Create or rewrite a post from a valid composer, then act on the button pressed. A new
+    post's composer carries its `submission_key`: a retry of the same sending returns the
+    post the first try made."""
     fields = composer.post_form.cleaned_data
     return save_post(
         session=session,
@@ -25,6 +27,7 @@ def save_composer(
         displayed_at=fields.get("displayed_at"),
         expected_version=composer.expected_version,
         correction=fields.get("correction"),  # absent (None) unless an editor was offered it
+        submission_key=fields.get("submission_key", "") if post is None else "",
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liveblog.desk.attachments import credit_labels
-from liveblog.desk.composer import Composer, new_post_state, state_of
+from liveblog.desk.composer import Composer, new_post_state, state_of, without_nul
 from liveblog.desk.login import ThrottledAuthenticationForm
 from liveblog.desk.timeline import DESK_TIMELINE_SIZE, Filters, timeline
 from liveblog.domain.roles import (
@@ -104,7 +104,11 @@ def autosave(request, slug: str, post_id: int | None = None):
     """
     session = session_for(request, slug)
     post = post_for(request, session, post_id) if post_id else None
-    state = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    state = {
+        key: without_nul(value)
+        for key, value in request.POST.items()
+        if key != "csrfmiddlewaretoken"
+    }
     key, seq = state.get("composer_key", ""), as_number(state.get("composer_seq"))
     try:
         kept = Draft.find(request.user, session, post)

@@ -12,13 +12,16 @@ import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from liveblog.domain.archive_checks import ArchiveError, check_archive
 from liveblog.domain.audit import record_change
+from liveblog.domain.events import event_content, superseded_marker
 from liveblog.models import (
     Block,
     Event,
@@ -48,10 +51,6 @@ SESSION_FIELDS = [
 ]
 POST_FIELDS = ["title", "status", "published_at", "edited_at", "pinned", "key_event", "version"]
 BLOCK_FIELDS = ["kind", "text", "attribution", "url", "link_kind", "link_title"]
-
-
-class ArchiveError(Exception):
-    """The archive cannot be imported; the message says why, and nothing was written."""
 
 
 def when(value: datetime | None) -> str | None:
@@ -183,6 +182,10 @@ def dumps(archive: dict) -> str:
 def read_archive(text: str) -> dict:
     try:
         archive = json.loads(text)
+    except RecursionError as error:
+        raise ArchiveError(
+            _("This archive is nested too deeply to be a live's archive.")
+        ) from error
     except ValueError as error:
         message = _("This file is not a JSON archive: %(error)s") % {"error": error}
         raise ArchiveError(message) from error
@@ -203,7 +206,24 @@ def import_session(archive: dict, *, by=None) -> LiveSession:
             session = build_session(archive, by=by)
     except ArchiveError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+    except ValidationError as error:
+        problems = "; ".join(error.messages)[:500]
+        raise ArchiveError(
+            _(
+                "This archive holds values the app does not accept (%(problems)s). Nothing was imported."
+            )
+            % {"problems": problems}
+        ) from error
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        IntegrityError,
+        DatabaseError,
+    ) as error:
         raise ArchiveError(
             _("This archive is malformed, nothing was imported: %(error)r") % {"error": error}
         ) from error
@@ -211,6 +231,7 @@ def import_session(archive: dict, *, by=None) -> LiveSession:
 
 
 def build_session(archive: dict, *, by) -> LiveSession:
+    check_archive(archive)
     fields = archive["session"]
     slug = fields["slug"]
     if LiveSession.objects.filter(slug=slug).exists():
@@ -228,30 +249,45 @@ def build_session(archive: dict, *, by) -> LiveSession:
         )
     people = {person["username"]: person_for(person) for person in archive["people"]}
     photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
-    session = LiveSession.objects.create(
+    session = LiveSession(
         **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
         # Archives made before the summary existed have none.
         summary=fields.get("summary", ""),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
+    session.full_clean()
+    session.save()
     session.journalists.set([people[name] for name in fields["journalists"]])
     for post in archive["posts"]:
         create_post(session, post, people, photos)
-    for event in archive["events"]:
-        created = Event.objects.create(
-            session=session,
-            seq=event["seq"],
-            kind=event["kind"],
-            post_id=event["post"],
-            data=event["data"],
-            html=event["html"],
-        )
-        Event.objects.filter(pk=created.pk).update(created_at=parse_datetime(event["created_at"]))
+    create_events(session, archive["events"])
     reset_id_sequences()
     record_change(
         "session.imported", by=by, session=session, detail={"posts": len(archive["posts"])}
     )
     return session
+
+
+def create_events(session: LiveSession, events: list[dict]) -> None:
+    """The archive's event log, numbered as it was, with its content rendered again from the
+    imported posts: the latest event of each post (and the latest header) carries what
+    readers see now, the earlier ones are superseded, as in a log written here."""
+    latest = {}
+    for event in events:
+        latest[event["post"]] = event["seq"]
+    posts = {post.pk: post for post in session.posts.all()}
+    for event in events:
+        kind, post = event["kind"], posts.get(event["post"])
+        if kind == Event.Kind.POST_DELETED:
+            html, data = "", {"post": post.pk}
+        elif latest[event["post"]] != event["seq"] or (post and not post.is_published):
+            html, data = "", superseded_marker(event["post"])
+        else:
+            html, data = event_content(session, kind, post)
+        created = Event.objects.create(
+            session=session, seq=event["seq"], kind=kind, post=post, data=data, html=html
+        )
+        Event.objects.filter(pk=created.pk).update(created_at=parse_datetime(event["created_at"]))
 
 
 def moment(name: str, value):
@@ -291,7 +327,12 @@ def photo_for(data: dict, people: dict) -> Photo:
         return existing
     credit = None
     if data["credit"]:
-        credit, _created = PhotoCredit.objects.get_or_create(**data["credit"])
+        names = {name: data["credit"][name] for name in ("photographer", "agency", "via")}
+        credit = PhotoCredit.objects.filter(**names).first()
+        if credit is None:
+            credit = PhotoCredit(**names)
+            credit.full_clean()
+            credit.save()
     # The file is already in MEDIA_ROOT: the record points at it, with its known size.
     photo = Photo(
         pk=data["id"],
@@ -303,10 +344,16 @@ def photo_for(data: dict, people: dict) -> Photo:
         credit=credit,
         uploaded_by=people.get(data["uploaded_by"]),
     )
+    # The file's name was checked with the archive (archive_checks.media_path); the file
+    # itself may not be copied yet.
+    photo.full_clean(exclude=["image"], validate_unique=False)
     photo.save(force_insert=True)
     Photo.objects.filter(pk=photo.pk).update(created_at=parse_datetime(data["created_at"]))
     for rendition in data["renditions"]:
-        PhotoRendition.objects.create(photo=photo, **rendition)
+        fields = {name: rendition[name] for name in ("width", "height", "format", "file")}
+        made = PhotoRendition(photo=photo, **fields)
+        made.full_clean(exclude=["file"], validate_unique=False)
+        made.save()
     return photo
 
 
@@ -319,6 +366,7 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
         **{name: moment(name, data[name]) for name in POST_FIELDS},
         status_before_delete=data.get("status_before_delete", status_before_delete(data)),
     )
+    post.full_clean(validate_unique=False)
     post.save(force_insert=True)
     Post.objects.filter(pk=post.pk).update(
         created_at=parse_datetime(data["created_at"]),
@@ -327,7 +375,9 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
     for position, block in enumerate(data["blocks"]):
         photo = photos[block["photo"]] if block["photo"] else None
         fields = {name: block[name] for name in BLOCK_FIELDS}
-        Block.objects.create(post=post, position=position, photo=photo, **fields)
+        made = Block(post=post, position=position, photo=photo, **fields)
+        made.full_clean(validate_unique=False)
+        made.save()
     for revision in data["revisions"]:
         Revision.objects.create(
             post=post,

@@ -3,12 +3,16 @@ kept as a draft, and kept as a revision.
 
 Two people editing the same post are never silently overwritten: each save carries
 the version its editor started from, and a conditional update refuses a stale one.
+
+A sending tried again (the server crashed after saving, the answer was lost, a double
+click) makes one post: a new post carries the composer's `submission_key`, and the same key
+from the same person in the same live returns the post already made.
 """
 
 from datetime import datetime
 from typing import Literal, TypedDict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from liveblog.domain.audit import record_change
@@ -56,6 +60,7 @@ def save_post(
     displayed_at: datetime | None = None,
     expected_version: int | None = None,
     correction: str | None = None,
+    submission_key: str = "",
 ) -> Post:
     """Create (`post=None`) or rewrite a post, then act on the button pressed: publish (at
     `displayed_at`, editors' backdating, or now), schedule for `scheduled_for`, or hold it
@@ -64,12 +69,66 @@ def save_post(
     `correction` is an editor's note shown to readers ("Correction: …"); None leaves the
     post's note as it is (the field was not offered). Only a change of what readers read
     (title, rubric, blocks, correction) marks the post "Updated"; a new displayed time
-    (backdating) or a save with nothing changed does not."""
+    (backdating) or a save with nothing changed does not.
+
+    A new post's `submission_key` (empty: none) makes a retried sending return the post
+    its first try made instead of a copy; edits ignore it."""
+    key = submission_key if post is None else ""
+    if key and (sent := sent_before(key, by=by, session=session)):
+        return sent
+    try:
+        return write_post(
+            session=session,
+            by=by,
+            post=post,
+            title=title,
+            rubric=rubric,
+            blocks=blocks,
+            action=action,
+            scheduled_for=scheduled_for,
+            displayed_at=displayed_at,
+            expected_version=expected_version,
+            correction=correction,
+            submission_key=key,
+        )
+    except IntegrityError:
+        # The same sending, twice at once (a double click): the other one made the post.
+        if key and (sent := sent_before(key, by=by, session=session)):
+            return sent
+        raise
+
+
+def sent_before(key: str, *, by, session: LiveSession) -> Post | None:
+    """The post an earlier try of this very sending created, if one did."""
+    return Post.objects.filter(submission_key=key, author=by, session=session).first()
+
+
+def write_post(
+    *,
+    session: LiveSession,
+    by,
+    post: Post | None,
+    title: str,
+    rubric: str,
+    blocks: list[BlockContent],
+    action: Action | str,
+    scheduled_for: datetime | None,
+    displayed_at: datetime | None,
+    expected_version: int | None,
+    correction: str | None,
+    submission_key: str,
+) -> Post:
     is_new = post is None
     with transaction.atomic():
         named = Rubric.named(rubric) if rubric else None
         if is_new:
-            post = Post.objects.create(session=session, author=by, title=title, rubric=named)
+            post = Post.objects.create(
+                session=session,
+                author=by,
+                title=title,
+                rubric=named,
+                submission_key=submission_key,
+            )
             record_change("post.created", by=by, post=post, detail={"action": action})
         else:
             # Built before the claim changes the post, saved only if the claim wins.
@@ -85,6 +144,8 @@ def save_post(
             if block["kind"] == Block.Kind.PHOTO and block.get("photo"):
                 describe_photo(
                     block["photo"],
+                    by=by,
+                    post=post,
                     caption=block.get("caption", ""),
                     alt_text=block.get("alt_text", ""),
                     credit=block.get("credit", ""),

@@ -1,26 +1,23 @@
 """The readers' side: the home page and the live page, complete without JavaScript."""
 
-import re
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.db.models import Max, Min
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
 
 from liveblog.content.text import fold
 from liveblog.live import structured_data
 from liveblog.live.page_cache import cached_by_position
+from liveblog.live.positions import before_token, parse_before
 from liveblog.models import LiveSession, Post, Rubric
 
 # “L'essentiel”: the few key posts listed at the top of the live page.
 KEY_POSTS_SHOWN = 6
-BEFORE = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 
 def home(request):
@@ -166,28 +163,6 @@ def first_photo_id(posts: list[Post]) -> int | None:
             if block.photo_id:
                 return block.photo_id
     return None
-
-
-def before_token(post: Post) -> str:
-    """The `?before=` key of the page after `post`: its time (µs since epoch) and id."""
-    micros = int(post.published_at.timestamp()) * 1_000_000 + post.published_at.microsecond
-    return f"{micros}-{post.pk}"
-
-
-def parse_before(value: str | None) -> tuple[datetime, int] | None:
-    if value is None:
-        return None
-    match = BEFORE.match(value)
-    if not match:
-        raise BadRequest(_("This link to older posts is malformed."))
-    micros, post_id = (int(group) for group in match.groups())
-    try:
-        moment = datetime.fromtimestamp(micros // 1_000_000, tz=UTC).replace(
-            microsecond=micros % 1_000_000
-        )
-    except (OverflowError, OSError, ValueError) as error:
-        raise BadRequest(_("This link to older posts is malformed.")) from error
-    return moment, post_id
 
 
 def bad_request(request, exception):

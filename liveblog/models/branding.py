@@ -4,10 +4,11 @@ share card, feed and structured data."""
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from liveblog.resilient_cache import ResilientCache
 
 CACHE_KEY = "liveblog:branding"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -32,6 +33,10 @@ def luminance(colour: str) -> float:
 def contrast(first: str, second: str) -> float:
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+# An unreachable Redis is a miss here as on every page (the defaults, or the database).
+cache = ResilientCache("the newsroom's branding")
 
 
 class Branding(models.Model):

@@ -154,6 +154,9 @@ class Post(models.Model):
     pinned = models.BooleanField(_("pinned"), default=False)
     key_event = models.BooleanField(_("key event"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The composer's key for the sending that created the post: a retry of that sending
+    # (a crash mid-publish, a double click) finds this post instead of making a copy.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     # What an undo of a delete brings back (liveblog.domain.posts.restore_post).
     status_before_delete = models.CharField(
         _("status before delete"), max_length=10, choices=Status.choices, blank=True, editable=False
@@ -187,6 +190,11 @@ class Post(models.Model):
                 violation_error_message=_("A published or scheduled post needs its time."),
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="post_version_positive"),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="post_submission_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:

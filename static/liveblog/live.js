@@ -11,6 +11,10 @@ const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
 // Longer than the catch-up URL's max-age (3 s), so each poll gets a fresh answer.
 const POLL_EVERY_MS = 5_000;
+// A socket counts as working once it brought a message or stayed open this long: one that
+// the server closes as soon as it has something to send (a frame it cannot send) must
+// not reset the failures, or the page would reconnect into it for ever, never polling.
+const STABLE_AFTER_MS = 15_000;
 
 const main = document.querySelector("main[data-session]");
 if (main) follow(main);
@@ -85,13 +89,22 @@ function follow(main) {
       return startPolling();
     }
     socket = opened;
-    opened.addEventListener("open", () => {
+    let stable = null;
+    const working = () => {
+      clearTimeout(stable);
       failures = 0;
       clearInterval(polling);
       polling = null;
+    };
+    opened.addEventListener("open", () => {
+      stable = setTimeout(working, STABLE_AFTER_MS);
     });
-    opened.addEventListener("message", (frame) => receive(JSON.parse(frame.data)));
+    opened.addEventListener("message", (frame) => {
+      if (failures || polling) working();
+      receive(JSON.parse(frame.data));
+    });
     opened.addEventListener("close", () => {
+      clearTimeout(stable);
       socket = null;
       failures += 1;
       if (failures >= POLL_AFTER_FAILURES) startPolling();
@@ -139,15 +152,28 @@ function readerPage(olderPage) {
 
   button.addEventListener("click", showWaiting);
 
+  const unseen = new Set(); // posts counted as published whose content comes in a later event
+
   function apply(message) {
-    if (message.kind === "post.published") published(message);
+    // Too big to travel as a message: the page itself shows it.
+    if (message.too_large) return location.reload();
+    if (message.superseded) superseded(message);
+    else if (message.kind === "post.published") published(message);
     else if (message.kind === "post.updated") updated(message);
     else if (message.kind === "post.deleted") deleted(message.post);
     else if (message.kind === "session.updated") headerChanged(message.html);
   }
 
-  function published(message) {
+  // An event whose content was withdrawn or replaced since: a later event of the same post
+  // (or a later header) carries what is shown now. A publication still counts.
+  function superseded(message) {
+    if (message.kind !== "post.published") return;
     setTotal(total + 1);
+    unseen.add(message.post);
+  }
+
+  function published(message, counted = false) {
+    if (!counted) setTotal(total + 1);
     keyPosts.follow(message);
     if (!inFilter(message)) return;
     if (oldestFirst) {
@@ -163,6 +189,7 @@ function readerPage(olderPage) {
   }
 
   function updated(message) {
+    if (unseen.delete(message.post)) return published(message, true);
     keyPosts.follow(message);
     if (!inFilter(message)) {
       waiting = waiting.filter((held) => held.post !== message.post);
@@ -190,6 +217,7 @@ function readerPage(olderPage) {
   function deleted(postId) {
     setTotal(total - 1);
     keyPosts.remove(postId);
+    unseen.delete(postId);
     const before = waiting.length;
     waiting = waiting.filter((held) => held.post !== postId);
     if (waiting.length !== before) showButton();

@@ -129,6 +129,8 @@ def test_editors_desk_has_no_serious_accessibility_violation(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{server.url}/editor/{full_live.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(full_live.headline)
+    # The embed snippet sits in the "Gérer le direct" menu, checked open (and so its contents).
+    page.get_by_text("Gérer le direct", exact=True).click()
     expect(page.get_by_role("heading", name="Intégrer ce direct sur un autre site")).to_be_visible()
     assert_accessible(page)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

@@ -34,6 +34,23 @@ def people(settings, journalist, editor, session):
 
 
 @pytest.fixture
+def new_context(browser):
+    """A browser context of the test's own size, closed even when the test fails: a desk
+    left open keeps a reader's socket on the live, which would hold up the next tests."""
+    opened = []
+
+    def new(**options):
+        context = browser.new_context(locale="fr-FR", **options)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
 def photo_file(tmp_path):
     path = tmp_path / "mairie.jpg"
     Image.new("RGB", (640, 360), "#2255aa").save(path, "JPEG")
@@ -124,10 +141,9 @@ def fifty_posts(session, make_post, make_photo, editor, journalist):
 
 
 def test_fifty_posts_fit_in_three_screens_beside_a_composer_that_stays_in_view(
-    server, browser, people, fifty_posts
+    server, new_context, people, fifty_posts
 ):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
+    context = new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.clock.install()
     log_in(page, server, "jeanne", people["jeanne"])
@@ -172,17 +188,13 @@ def test_fifty_posts_fit_in_three_screens_beside_a_composer_that_stays_in_view(
     )
     pause(page)
     expect(title).to_have_value("Le vainqueur franchit la ligne")
-    context.close()
 
 
 def test_a_reporter_at_360px_writes_photographs_and_publishes_without_sideways_scroll(
-    server, browser, people, session, make_post, photo_file
+    server, new_context, people, session, make_post, photo_file
 ):
     make_post(session, title="Le départ est donné sous un grand soleil de printemps")
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
     page = context.new_page()
     page.clock.install()
     log_in(page, server, "jeanne", people["jeanne"])
@@ -219,7 +231,6 @@ def test_a_reporter_at_360px_writes_photographs_and_publishes_without_sideways_s
     post = Post.objects.get(title="Ravitaillement au kilomètre 15")
     assert post.is_published
     assert post.blocks.get(kind="photo").photo.alt_text == "Des bénévoles tendent des gobelets."
-    context.close()
 
 
 def test_publishing_into_an_ended_live_asks_first(server, page, people, make_session, editor):

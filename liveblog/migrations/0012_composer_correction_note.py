@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("liveblog", "0010_desklive_planned_end_rubrics"),
+        ("liveblog", "0011_trust_submission_key"),
     ]
 
     operations = [
