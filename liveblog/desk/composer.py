@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold, plain, without_nul
+from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
 from liveblog.domain.roles import can_create_rubric, is_editor
 from liveblog.models import Block, LinkCard, Photo, Rubric
 
@@ -27,11 +27,22 @@ MAX_BLOCKS = 40
 # and its event would be too big to send to readers (liveblog.domain.events).
 MAX_POST_CHARACTERS = 100_000
 TEXT_FIELDS = ("text", "attribution", "url", "link_title", "caption", "alt_text", "credit")
-POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version", "submission_key")
+POST_FIELDS = (
+    "rubric",
+    "title",
+    "scheduled_for",
+    "displayed_at",
+    "correction",
+    "version",
+    "composer_key",
+    "composer_seq",
+    "submission_key",
+)
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BLOCK_FIELDS = (
     "kind",
     "text",
+    "text_format",
     "attribution",
     "url",
     "link_kind",
@@ -88,7 +99,20 @@ class PostForm(forms.Form):
         widget=DATETIME_INPUT,
         help_text=_("Editors only: the time readers see, for example to backdate a post."),
     )
+    correction = PlainTextField(
+        label=_("Correction note"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Editors only: shown to readers as “Correction: …” under the post. "
+            "Leave empty for a silent typo fix."
+        ),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One composer on one page: its autosaves carry this key and a rising number, so a
+    # draft sent twice (a retry after the network came back) is written once.
+    composer_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    composer_seq = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     # One per new post's composer, sent with each try: a retry is recognised (publishing).
     submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
@@ -100,6 +124,9 @@ class PostForm(forms.Form):
             self.initial["submission_key"] = uuid.uuid4().hex
         if not is_editor(user):
             del self.fields["displayed_at"]
+            del self.fields["correction"]
+        if not self["composer_key"].value():
+            self.initial["composer_key"] = uuid.uuid4().hex
 
     def clean_submission_key(self) -> str:
         key = self.cleaned_data["submission_key"]
@@ -146,6 +173,9 @@ NOT_EMBEDDABLE = _(
 class BlockForm(forms.Form):
     kind = forms.ChoiceField(choices=Block.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea({"rows": 4}))
+    # "plain" from the bare textarea (JavaScript off): paragraphs made on the server;
+    # "html" from the formatted-text editor. Anything else is read as HTML (the API, old drafts).
+    text_format = forms.CharField(required=False, widget=forms.HiddenInput)
     attribution = PlainTextField(label=_("Attribution"), max_length=200, required=False)
     url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
     link_kind = forms.ChoiceField(
@@ -179,6 +209,19 @@ class BlockForm(forms.Form):
         )
 
     @property
+    def html_text(self) -> str:
+        """A paragraph block's text as safe HTML, whichever way it was typed."""
+        text = self["text"].value() or ""
+        if self["text_format"].value() == "plain":
+            return plain_to_html(text)
+        return sanitize_html(text)
+
+    @property
+    def plain_text(self) -> str:
+        """The same text for the bare textarea: words and blank lines, never tags."""
+        return html_to_plain(self.html_text)
+
+    @property
     def reads_cards(self) -> bool:
         return settings.LIVEBLOG_CARDS_FETCH
 
@@ -202,6 +245,8 @@ class BlockForm(forms.Form):
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if self.data.get(self.add_prefix("kind")) == Block.Kind.PARAGRAPH:
+            if self.data.get(self.add_prefix("text_format")) == "plain":
+                return plain_to_html(text)
             return sanitize_html(text)
         return "\n".join(plain(line) for line in text.splitlines()).strip()
 
@@ -302,6 +347,19 @@ class Composer:
     def expected_version(self) -> int | None:
         return self.post_form.cleaned_data.get("version")
 
+    @property
+    def block_templates(self) -> list[BlockForm]:
+        """One empty block of each kind, for the page to add blocks without a round trip."""
+        return [
+            BlockForm(
+                prefix=self.blocks.add_prefix("__prefix__"),
+                initial={"kind": kind, "text_format": "plain"},
+                use_required_attribute=False,
+                empty_permitted=True,
+            )
+            for kind in Block.Kind.values
+        ]
+
 
 def blocks_in(state: dict) -> list[dict]:
     try:
@@ -319,7 +377,7 @@ def apply_change(blocks: list[dict], change: str) -> list[dict]:
     blocks = list(blocks)
     verb, _sep, arg = change.partition("-")
     if verb == "add" and arg in Block.Kind.values and len(blocks) < MAX_BLOCKS:
-        blocks.append({"kind": arg})
+        blocks.append({"kind": arg, "text_format": "plain"})
         return blocks
     if not arg.isdigit() or int(arg) >= len(blocks):
         return blocks
@@ -338,12 +396,14 @@ def state_of(post) -> dict:
     state = {
         "rubric": post.rubric.name if post.rubric else "",
         "title": post.title,
+        "correction": post.correction,
         "version": post.version,
         "blocks-TOTAL_FORMS": 0,
     }
     for index, block in enumerate(post.blocks.select_related("photo__credit")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
+        fields["text_format"] = "html" if block.kind == Block.Kind.PARAGRAPH else ""
         fields["card_of"] = block.url if block.card_id else ""
         if block.photo:
             fields |= {
@@ -357,4 +417,8 @@ def state_of(post) -> dict:
 
 
 def new_post_state() -> dict:
-    return {"blocks-TOTAL_FORMS": 1, "blocks-0-kind": Block.Kind.PARAGRAPH}
+    return {
+        "blocks-TOTAL_FORMS": 1,
+        "blocks-0-kind": Block.Kind.PARAGRAPH,
+        "blocks-0-text_format": "plain",
+    }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
-from liveblog.desk.composer import Composer, without_nuls
+from liveblog.desk.composer import Composer, new_post_state, without_nuls
 from liveblog.desk.publishing import EditConflict, save_composer
 from liveblog.desk.timeline import Filters, with_summaries
 from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
@@ -97,7 +97,7 @@ def compose(request, session, post: Post | None):
     Draft.discard(request.user, session, post)
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
-        fresh = Composer(user=request.user, initial={}, blocks=[{"kind": "paragraph"}])
+        fresh = Composer.from_state(new_post_state(), user=request.user)
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
 

@@ -26,6 +26,7 @@ def save_composer(
         scheduled_for=fields.get("scheduled_for"),
         displayed_at=fields.get("displayed_at"),
         expected_version=composer.expected_version,
+        correction=fields.get("correction"),  # absent (None) unless an editor was offered it
         submission_key=fields.get("submission_key", "") if post is None else "",
     )
 

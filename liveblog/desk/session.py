@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liveblog.desk.audit_log import audit_lines
 from liveblog.desk.composer import PhotoChoiceField, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
@@ -134,7 +135,7 @@ def audit_log(request, slug: str):
     page = list(entries[: AUDIT_PAGE_SIZE + 1])
     context = {
         "session": session,
-        "entries": page[:AUDIT_PAGE_SIZE],
+        "lines": audit_lines(page[:AUDIT_PAGE_SIZE]),
         "older": page[AUDIT_PAGE_SIZE - 1].pk if len(page) > AUDIT_PAGE_SIZE else None,
     }
     return render(request, "liveblog/desk_audit.html", context)

@@ -1,10 +1,13 @@
 """The journalists' desk: my sessions, a session's desk (composer and timeline),
 autosave and presence. Post and session actions live in desk_posts and desk_session."""
 
+from datetime import timedelta
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liveblog.desk.attachments import credit_labels
@@ -86,10 +89,19 @@ def offered_rubrics(session: LiveSession):
     return chosen.order_by("key").values_list("name", flat=True)
 
 
+# A draft another composer autosaved this recently is someone (or another tab) writing now.
+ELSEWHERE = timedelta(minutes=2)
+
+
 @login_required
 @require_POST
 def autosave(request, slug: str, post_id: int | None = None):
-    """The composer's state, saved every few seconds while someone types."""
+    """The composer's state, saved every few seconds while someone types.
+
+    Each composer sends its key and a rising number: a save the server already holds (a
+    retry after the network came back, a late duplicate) is answered without writing it
+    again, so a draft arrives once and an older state never replaces a newer one.
+    """
     session = session_for(request, slug)
     post = post_for(request, session, post_id) if post_id else None
     state = {
@@ -97,14 +109,34 @@ def autosave(request, slug: str, post_id: int | None = None):
         for key, value in request.POST.items()
         if key != "csrfmiddlewaretoken"
     }
+    key, seq = state.get("composer_key", ""), as_number(state.get("composer_seq"))
     try:
+        kept = Draft.find(request.user, session, post)
+        held = kept.data if kept else {}
+        same_composer = bool(key) and held.get("composer_key") == key
+        if same_composer and as_number(held.get("composer_seq")) >= seq:
+            return render(request, "liveblog/desk_composer.html#autosaved", {"draft": kept})
+        elsewhere = (
+            kept is not None
+            and not same_composer
+            and held.get("composer_key")
+            and kept.saved_at > timezone.now() - ELSEWHERE
+        )
         draft = Draft.keep(request.user, session, post, state)
     except DatabaseError:
         # The page still holds every word; say so rather than fail in silence.
         return render(
             request, "liveblog/desk_composer.html#autosaved", {"unsaved": True}, status=503
         )
-    return render(request, "liveblog/desk_composer.html#autosaved", {"draft": draft})
+    context = {"draft": draft, "elsewhere": elsewhere}
+    return render(request, "liveblog/desk_composer.html#autosaved", context)
+
+
+def as_number(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required

@@ -81,25 +81,48 @@ def send_back_to_draft(*, post: Post, by, reason: str = "") -> None:
         record_change(action, by=by, post=post, detail={"reason": reason} if reason else None)
 
 
-def record_edit(*, post: Post, by, published_at: datetime | None = None) -> None:
+def record_edit(
+    *,
+    post: Post,
+    by,
+    published_at: datetime | None = None,
+    content_changed: bool = True,
+    changed: list[str] | tuple[str, ...] = (),
+    correction: str = "",
+) -> None:
     """Call once the post's new content is saved: bumps its version and, if it is out, tells
-    readers (with its new displayed time `published_at`, editors' backdating)."""
+    readers (with its new displayed time `published_at`, editors' backdating).
+
+    Only a change of content (`content_changed`; `changed` names what changed) stamps
+    "Updated at" for readers: a new displayed time or a save with nothing changed moves no
+    stamp. `correction` is the editor's note to readers, written in the audit log when new."""
     with transaction.atomic():
         fields = ["version", "updated_at"]
+        detail: dict = {}
+        if changed:
+            detail["changed"] = list(changed)
         post.version = F("version") + 1
         if post.is_published:
-            post.edited_at = timezone.now()
-            fields.append("edited_at")
-            if published_at:
+            if content_changed:
+                post.edited_at = timezone.now()
+                fields.append("edited_at")
+            if published_at and published_at != post.published_at:
+                detail["displayed_at"] = {
+                    "from": post.published_at.isoformat(),
+                    "to": published_at.isoformat(),
+                }
                 post.published_at = published_at
                 fields.append("published_at")
+        if correction:
+            detail["correction"] = correction
         post.save(update_fields=fields)
         post.refresh_from_db(fields=["version"])
         if post.is_published:
             record_event(post.session, Event.Kind.POST_UPDATED, post=post)
-        record_change(
-            "post.edited", by=by, post=post, detail={"version": post.version, "status": post.status}
-        )
+        detail |= {"version": post.version, "status": post.status}
+        if not content_changed:
+            detail["content_changed"] = False
+        record_change("post.edited", by=by, post=post, detail=detail)
 
 
 def delete_post(*, post: Post, by) -> None:

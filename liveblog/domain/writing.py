@@ -18,7 +18,7 @@ from django.utils import timezone
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
-from liveblog.domain.revisions import original_of, replace_blocks, snapshot
+from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
 from liveblog.models import Block, LiveSession, Photo, Post, Rubric
 
 Action = Literal["publish", "schedule", "draft"]
@@ -59,11 +59,18 @@ def save_post(
     scheduled_for: datetime | None = None,
     displayed_at: datetime | None = None,
     expected_version: int | None = None,
+    correction: str | None = None,
     submission_key: str = "",
 ) -> Post:
     """Create (`post=None`) or rewrite a post, then act on the button pressed: publish (at
     `displayed_at`, editors' backdating, or now), schedule for `scheduled_for`, or hold it
     back as a draft. Rewriting needs the `expected_version` the editor started from.
+
+    `correction` is an editor's note shown to readers ("Correction: …"); None leaves the
+    post's note as it is (the field was not offered). Only a change of what readers read
+    (title, rubric, blocks, correction) marks the post "Updated"; a new displayed time
+    (backdating) or a save with nothing changed does not.
+
     A new post's `submission_key` (empty: none) makes a retried sending return the post
     its first try made instead of a copy; edits ignore it."""
     key = submission_key if post is None else ""
@@ -81,6 +88,7 @@ def save_post(
             scheduled_for=scheduled_for,
             displayed_at=displayed_at,
             expected_version=expected_version,
+            correction=correction,
             submission_key=key,
         )
     except IntegrityError:
@@ -107,6 +115,7 @@ def write_post(
     scheduled_for: datetime | None,
     displayed_at: datetime | None,
     expected_version: int | None,
+    correction: str | None,
     submission_key: str,
 ) -> Post:
     is_new = post is None
@@ -124,7 +133,11 @@ def write_post(
         else:
             # Built before the claim changes the post, saved only if the claim wins.
             original = original_of(post)
-            claim_for_edit(post, expected_version, title=title, rubric=named)
+            before = content_of(post)
+            content = {"title": title, "rubric": named}
+            if correction is not None:
+                content["correction"] = correction
+            claim_for_edit(post, expected_version, **content)
             if original:
                 original.save()
         for block in blocks:
@@ -139,7 +152,15 @@ def write_post(
                 )
         replace_blocks(post, blocks)
         if not is_new:
-            record_edit(post=post, by=by, published_at=displayed_at)
+            changed = what_changed(before, content_of(post))
+            record_edit(
+                post=post,
+                by=by,
+                published_at=displayed_at,
+                content_changed=bool(changed),
+                changed=changed,
+                correction=post.correction if "correction" in changed else "",
+            )
         if not post.is_published:
             if action == "publish":
                 publish_post(post=post, by=by, at=displayed_at or timezone.now())
@@ -159,3 +180,21 @@ def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
     if not claimed:
         raise EditConflict(Post.objects.for_display().get(pk=post.pk))
     post.refresh_from_db()
+
+
+def content_of(post: Post) -> dict:
+    """What readers read of a post: a change here is an update; its displayed time is not."""
+    return {
+        "title": post.title,
+        "rubric": post.rubric.name if post.rubric_id else "",
+        "blocks": [
+            block_values(block) | {"text": " ".join(block.text.split())}
+            for block in post.blocks.order_by("position")
+        ],
+        "correction": post.correction,
+    }
+
+
+def what_changed(before: dict, after: dict) -> list[str]:
+    """The names of what differs between two `content_of`; empty when the content is the same."""
+    return [name for name in before if before[name] != after[name]]

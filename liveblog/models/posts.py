@@ -149,6 +149,8 @@ class Post(models.Model):
     # The time shown to readers; for a scheduled post, the time it goes out.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     edited_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    # Shown to readers as "Correction: …"; a silent typo fix leaves it empty.
+    correction = models.CharField(_("correction note"), max_length=300, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
     key_event = models.BooleanField(_("key event"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -20,6 +20,15 @@ def clock(moment: datetime | None) -> str:
 
 
 @register.filter
+def same_day(moment: datetime | None, other: datetime | None) -> bool:
+    """Whether two moments fall on the same UTC day (an update the same day needs no date)."""
+    if moment is None or other is None:
+        return True
+    utc = timezone.UTC
+    return timezone.localtime(moment, utc).date() == timezone.localtime(other, utc).date()
+
+
+@register.filter
 def day(moment: datetime | None) -> str:
     """“21 octobre 2025” / “21 October 2025”."""
     if moment is None:

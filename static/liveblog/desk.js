@@ -1,90 +1,107 @@
 // The desk's small behaviours on top of htmx. Everything here is a convenience:
-// the desk works with JavaScript off (plain form posts, full pages).
-(function () {
+// the desk works with JavaScript off (plain form posts, full pages). Drafts are
+// drafts.js, formatted text is rich-text.js.
+(() => {
   "use strict";
 
-  // Ctrl+Enter (Cmd+Enter on a Mac) publishes: a click on the composer's publish
-  // button, so htmx sends the button's name and value like a real click.
-  document.addEventListener("keydown", function (event) {
+  // Ctrl+Enter (Cmd+Enter on a Mac) publishes from any field, the formatted text
+  // included: a click on the publish button, so htmx sends its name and value.
+  document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
-    var form = event.target.closest && event.target.closest("form[data-composer]");
-    if (!form) return;
-    var publish = form.querySelector("[data-publish]");
+    const form = event.target.closest?.("form[data-composer]");
+    const publish = form?.querySelector("[data-publish]");
     if (!publish) return;
     event.preventDefault();
     publish.click();
   });
 
-  // Autosave: htmx saves 2 s after typing pauses; someone typing without a pause
-  // still gets a save every 10 s, so a crashed tab loses at most that much.
-  document.addEventListener("input", function (event) {
-    var form = event.target.closest && event.target.closest("form[data-composer]");
-    if (form) form.dataset.dirty = "1";
+  // After a post goes out, the fresh composer is ready for the next one.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const status = event.detail.xhr?.status;
+    if (event.detail.elt?.id !== "composer" || status !== 200) return;
+    const title = document.querySelector("#composer form[data-composer] [name=title]");
+    if (title && !title.value) title.focus();
   });
-  setInterval(function () {
-    if (!window.htmx) return;
-    document.querySelectorAll("form[data-composer][data-dirty]").forEach(function (form) {
-      delete form.dataset.dirty;
-      var saver = form.querySelector("[data-autosave]");
-      if (saver) window.htmx.trigger(saver, "autosave");
-    });
-  }, 10000);
 
   // live.js announces every event of the session; the desk answers by fetching its
   // timeline again (once per burst), so colleagues' posts appear without a reload.
-  var refreshTimer = null;
-  document.addEventListener("live:event", function () {
-    var desk = document.querySelector("main[data-desk][data-timeline-url]");
+  let refreshTimer = null;
+  document.addEventListener("live:event", () => {
+    const desk = document.querySelector("main[data-desk][data-timeline-url]");
     if (!desk || !window.htmx) return;
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(function () {
+    refreshTimer = setTimeout(() => {
       // The timeline's own address keeps its filters and search (desk-shift.js keeps the rest).
-      var timeline = document.getElementById("timeline");
-      var url = (timeline && timeline.dataset.url) || desk.dataset.timelineUrl;
+      const timeline = document.getElementById("timeline");
+      const url = (timeline && timeline.dataset.url) || desk.dataset.timelineUrl;
       window.htmx.ajax("GET", url, { target: "#timeline", swap: "outerHTML" });
     }, 400);
   });
 
-  // Minimal formatting for paragraphs: wraps the selection in the allowed tags.
-  // The server sanitises whatever arrives, so this is only a typing aid.
-  // Labels follow the page's language; the server's catalog does not reach this file.
-  var FRENCH = (document.documentElement.lang || "fr").indexOf("fr") === 0;
-  var TOOLS = [
-    { label: "G", name: FRENCH ? "Gras" : "Bold", before: "<strong>", after: "</strong>" },
-    { label: "I", name: FRENCH ? "Italique" : "Italic", before: "<em>", after: "</em>" },
-    { label: FRENCH ? "Lien" : "Link", name: FRENCH ? "Lien" : "Link", before: '<a href="https://">', after: "</a>" },
-    { label: "•", name: FRENCH ? "Liste" : "List", before: "<ul>\n<li>", after: "</li>\n</ul>" },
-  ];
+  // Blocks added, moved and removed in the page, without a round trip: what is typed
+  // in every block stays where it is. The buttons are plain submit buttons underneath,
+  // which the server handles the same way when JavaScript is off.
+  const NUMBERED = ["name", "id", "for", "data-for", "aria-labelledby", "aria-describedby"];
 
-  function addToolbar(textarea) {
-    if (textarea.dataset.toolbar) return;
-    textarea.dataset.toolbar = "1";
-    var bar = document.createElement("div");
-    bar.className = "format-bar";
-    bar.setAttribute("role", "toolbar");
-    bar.setAttribute("aria-label", FRENCH ? "Mise en forme" : "Formatting");
-    TOOLS.forEach(function (tool) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "button button--small";
-      button.textContent = tool.label;
-      button.setAttribute("aria-label", tool.name);
-      button.addEventListener("click", function () {
-        var start = textarea.selectionStart, end = textarea.selectionEnd, text = textarea.value;
-        textarea.value = text.slice(0, start) + tool.before + text.slice(start, end) + tool.after + text.slice(end);
-        textarea.focus();
-        textarea.setSelectionRange(start + tool.before.length, end + tool.before.length);
-        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  function renumber(form) {
+    const items = Array.from(form.querySelectorAll("[data-blocks] > li"));
+    items.forEach((item, index) => {
+      item.querySelectorAll("*").forEach((element) => {
+        NUMBERED.forEach((name) => {
+          const value = element.getAttribute(name);
+          if (value) element.setAttribute(name, value.replace(/blocks-(\d+|__prefix__)-/g, `blocks-${index}-`));
+        });
+        if (element.matches("button[name=change]")) {
+          element.value = element.value.replace(/^(up|down|remove|card)-(\d+|__prefix__)$/, `$1-${index}`);
+        }
       });
-      bar.appendChild(button);
+      item.querySelector("[data-block-number]").textContent = form.dataset.blockLabel.replace("__n__", index + 1);
+      item.querySelector("[data-block-move=up]").hidden = index === 0;
+      item.querySelector("[data-block-move=down]").hidden = index === items.length - 1;
     });
-    textarea.parentNode.insertBefore(bar, textarea);
+    form.elements["blocks-TOTAL_FORMS"].value = String(items.length);
+    form.dispatchEvent(new CustomEvent("composer:changed", { bubbles: true }));
   }
 
-  function enhance(root) {
-    root.querySelectorAll(".block-editor--paragraph textarea").forEach(addToolbar);
+  function firstField(item) {
+    return item.querySelector(".rich-text, textarea:not([hidden]), input:not([type=hidden]):not([type=file]), input[type=file], select");
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  function addBlock(form, kind) {
+    const template = form.querySelector(`template[data-block-template="${kind}"]`);
+    if (!template) return;
+    const item = template.content.firstElementChild.cloneNode(true);
+    form.querySelector("[data-blocks]").appendChild(item);
+    renumber(form);
+    item.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+    firstField(item)?.focus();
+  }
+
+  function moveBlock(form, item, direction) {
+    const other = direction === "up" ? item.previousElementSibling : item.nextElementSibling;
+    if (!other) return;
+    if (direction === "up") other.before(item);
+    else other.after(item);
+    renumber(form);
+    const button = item.querySelector(`[data-block-move=${direction}]`);
+    (button.hidden ? item.querySelector("[data-block-move]:not([hidden])") : button)?.focus();
+  }
+
+  function removeBlock(form, item) {
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    renumber(form);
+    (next ? firstField(next) : form.querySelector("[data-add-block]"))?.focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.("[data-add-block], [data-block-move], [data-block-remove]");
+    const form = button?.closest("form[data-composer]");
+    if (!form) return;
+    event.preventDefault();
+    const item = button.closest("[data-blocks] > li");
+    if (button.dataset.addBlock) addBlock(form, button.dataset.addBlock);
+    else if (button.dataset.blockMove && item) moveBlock(form, item, button.dataset.blockMove);
+    else if (item) removeBlock(form, item);
+  });
 })();

@@ -60,7 +60,7 @@ def test_reader_far_down_the_page_sees_new_posts_behind_the_button(
     make_post(session, title="Le vainqueur franchit la ligne", minutes=130)
     make_post(session, title="La première femme arrive", minutes=140)
 
-    button = page.get_by_role("button", name="2 nouvelle(s) publication(s)")
+    button = page.get_by_role("button", name="2 nouvelles publications")
     expect(button).to_be_visible(timeout=LIVE)
     expect(page).to_have_title(re.compile(r"^\(2\) Marathon des Deux-Rives en direct$"))
     expect(page.get_by_role("article", name="La première femme arrive")).to_have_count(0)
@@ -87,7 +87,7 @@ def test_edits_replace_the_post_in_place_and_deletions_remove_it(server, page, s
 
     edited = page.get_by_role("article", name="Ravitaillement au kilomètre 15")
     expect(edited).to_contain_text("Ravitaillement au kilomètre 20.", timeout=LIVE)
-    expect(edited).to_contain_text(re.compile(r"Mis à jour à \d+H\d\d"))
+    expect(edited).to_contain_text(re.compile(r"Mis à jour le \d+ \S+ \d{4} à \d+H\d\d"))
     expect(page.get_by_role("article", name="Annonce erronée")).to_have_count(0)
     expect(page.locator("#posts > article")).to_have_count(1)
     expect(page.locator("#post-count")).to_have_text("1 publication")
@@ -176,7 +176,7 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     record_edit(post=older, by=older.author)
     make_post(session, title="Arrivée", minutes=130)
 
-    button = page.get_by_role("button", name="1 nouvelle(s) publication(s)")
+    button = page.get_by_role("button", name="1 nouvelle publication")
     expect(button).to_be_visible(timeout=LIVE)
     expect(page.get_by_role("article", name="Premier ravitaillement")).to_contain_text(
         "Ravitaillement déplacé au kilomètre 12."

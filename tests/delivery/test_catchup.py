@@ -33,7 +33,7 @@ def test_reader_gets_what_it_missed_edits_and_deletions_included_in_order(
         (at + 4, "post.deleted", finish.pk),
     ]
     assert "Départ donné à 8H30." in events[2]["html"]
-    assert "Mis à jour à" in events[2]["html"]
+    assert "Mis à jour le" in events[2]["html"]  # published on race day, edited today
     assert response.json()["reload"] is False
 
 

@@ -47,7 +47,7 @@ async def test_reader_receives_an_edit_with_its_updated_mark(session, make_post)
     assert message["kind"] == "post.updated"
     assert message["post"] == post.pk
     assert "Les coureurs ont passé le pont." in message["html"]
-    assert "Mis à jour à" in message["html"]
+    assert "Mis à jour le" in message["html"]  # published on race day, edited today
     await live.disconnect()
 
 

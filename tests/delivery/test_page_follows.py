@@ -20,7 +20,7 @@ def test_live_page_carries_its_position_and_the_live_script(client, session, mak
 @pytest.mark.parametrize(
     ("language", "one", "many"),
     [
-        ("fr", "1 nouvelle(s) publication(s)", "2 nouvelle(s) publication(s)"),
+        ("fr", "1 nouvelle publication", "2 nouvelles publications"),
         ("en", "1 new post", "2 new posts"),
     ],
 )

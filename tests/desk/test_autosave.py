@@ -74,3 +74,43 @@ def test_clear_throws_the_draft_away(client, journalist, assigned):
     client.post(f"/editor/{assigned.slug}/posts/new/", {"change": "clear"})
     assert not Draft.objects.exists()
     assert "À jeter" not in client.get(f"/editor/{assigned.slug}/").content.decode()
+
+
+def test_a_numbered_draft_sent_twice_is_written_once_and_an_older_one_never_wins(
+    client, journalist, assigned
+):
+    client.force_login(journalist)
+    url = f"/editor/{assigned.slug}/autosave/"
+    newer = composer_data(paragraph("Version 2"), composer_key="k1", composer_seq=2)
+    client.post(url, newer)
+    saved_at = Draft.objects.get().saved_at
+    response = client.post(url, newer)  # the retry after the network came back
+    assert response.status_code == 200 and "Brouillon enregistré à" in response.content.decode()
+    assert Draft.objects.get().saved_at == saved_at
+    client.post(url, composer_data(paragraph("Version 1"), composer_key="k1", composer_seq=1))
+    assert "Version 2" in Draft.objects.get().data["blocks-0-text"]
+    client.post(url, composer_data(paragraph("Version 3"), composer_key="k1", composer_seq=3))
+    assert "Version 3" in Draft.objects.get().data["blocks-0-text"]
+
+
+def test_a_second_window_on_the_same_draft_is_told(client, journalist, assigned):
+    client.force_login(journalist)
+    url = f"/editor/{assigned.slug}/autosave/"
+    client.post(url, composer_data(paragraph("Onglet A"), composer_key="a", composer_seq=1))
+    html = client.post(
+        url, composer_data(paragraph("Onglet B"), composer_key="b", composer_seq=1)
+    ).content.decode()
+    assert "aussi en cours d\u2019écriture dans une autre fenêtre" in html
+    again = client.post(
+        url, composer_data(paragraph("Onglet B, suite"), composer_key="b", composer_seq=2)
+    ).content.decode()
+    assert "autre fenêtre" not in again
+
+
+def test_the_page_says_which_draft_the_server_holds(client, journalist, assigned):
+    client.force_login(journalist)
+    data = composer_data(paragraph("Tenu"), composer_key="abc", composer_seq=7)
+    client.post(f"/editor/{assigned.slug}/autosave/", data)
+    html = client.get(f"/editor/{assigned.slug}/").content.decode()
+    assert 'data-held="abc:7"' in html
+    assert 'name="composer_key" value="abc"' in html

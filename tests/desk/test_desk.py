@@ -141,7 +141,7 @@ def test_an_empty_composer_asks_for_a_block(jclient, assigned):
 def test_blocks_are_added_moved_and_removed_with_plain_form_posts(jclient, assigned):
     data = composer_data(paragraph("Premier"), ("quote", {"text": "Second"}), change="add-link")
     html = jclient.post(new_post_url(assigned), data).content.decode()
-    assert "Bloc 3 · Lien associé" in html
+    assert "Bloc 3</span> · Lien associé" in html
     data = composer_data(paragraph("Premier"), ("quote", {"text": "Second"}), change="up-1")
     html = jclient.post(new_post_url(assigned), data).content.decode()
     assert html.index("Second") < html.index("Premier")
@@ -246,7 +246,8 @@ def test_editing_a_published_post_shows_updated_at_to_readers(jclient, assigned,
     post.refresh_from_db()
     assert post.version == 2 and post.title == "Premier passage (corrigé)"
     reader = jclient.get(f"/live/{assigned.slug}/").content.decode()
-    assert "Mis à jour à" in reader
+    # Published on the day of the race, corrected today: the stamp says which day.
+    assert "Mis à jour le" in reader
     assert "Corrigé." in reader
 
 
@@ -278,7 +279,7 @@ def test_pin_and_key_event_toggle_in_place(jclient, assigned, make_post):
     assert html.lstrip().startswith(
         f'<div class="desk-post desk-post--published" id="desk-post-{post.pk}">'
     )
-    assert 'aria-pressed="true">Épinglé' in html
+    assert ">Désépingler</button>" in html and ">Marquer comme essentiel</button>" in html
     post.refresh_from_db()
     assert post.pinned
     jclient.post(f"/editor/{assigned.slug}/posts/{post.pk}/key-event/")

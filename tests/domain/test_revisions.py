@@ -80,7 +80,7 @@ def test_restoring_a_revision_is_a_new_edit_readers_see(post, client, editor):
     assert Revision.objects.filter(post=post, version=4, author=editor).exists()
     assert Event.objects.filter(post=post, kind="post.updated").count() == 3
     reader = client.get(f"/live/{post.session.slug}/").content.decode()
-    assert "Première correction." in reader and "Mis à jour à" in reader
+    assert "Première correction." in reader and "Mis à jour le" in reader
 
 
 def test_restoring_a_revision_whose_photo_left_the_library_keeps_the_rest(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from liveblog.domain.posts import record_edit, set_pinned
 from liveblog.live.views import before_token
-from liveblog.models import PhotoCredit
+from liveblog.models import PhotoCredit, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +80,25 @@ def test_only_published_posts_are_shown(client, session, make_post):
     assert "1 publication" in html
 
 
-def test_edited_post_says_when_it_was_updated(client, session, make_post):
+def test_an_update_the_same_day_says_its_time_and_on_another_day_its_date(
+    client, session, make_post
+):
     post = make_post(session)
     record_edit(post=post, by=None)
     post.refresh_from_db()
-    html = client.get(live_url(session)).content.decode()
     local = timezone.localtime(post.edited_at, timezone.UTC)
-    assert f"Mis à jour à {local.hour}H{local.minute:02d}" in html
+    clock = f"{local.hour}H{local.minute:02d}"
+    html = client.get(live_url(session)).content.decode()
+    # Published on race day (2025), corrected today.
+    assert f"Mis à jour le {local.day} " in html and f"{local.year} à {clock}" in html
+    Post.objects.filter(pk=post.pk).update(published_at=post.edited_at)
+    post.refresh_from_db()
+    record_edit(post=post, by=None)  # a new event, so the page is rendered again
+    post.refresh_from_db()
+    local = timezone.localtime(post.edited_at, timezone.UTC)
+    clock = f"{local.hour}H{local.minute:02d}"
+    html = client.get(live_url(session)).content.decode()
+    assert f"Mis à jour à {clock}" in html
 
 
 def test_each_block_type_renders_as_semantic_html(client, session, make_post, make_photo):
