@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0011_trust_submission_key'),
+        ('liveblog', '0012_composer_correction_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
