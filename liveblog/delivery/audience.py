@@ -317,7 +317,13 @@ class Readers:
 
     async def resync(self) -> None:
         """Deliver from the log what the layer did not bring, for every session here."""
-        positions = await database_sync_to_async(session_positions)(list(self.audiences))
+        asked = list(self.audiences)
+        positions = await database_sync_to_async(session_positions)(asked)
+        gone = set(asked) - positions.keys()
+        if gone:
+            # A live deleted while its page was open (a scheduled one can be): its slug
+            # may name a new live now, whose readers must look it up again, not join here.
+            self.slugs = {s: i for s, i in self.slugs.items() if i not in gone}
         for session_id, (last_seq, delayed) in positions.items():
             audience = self.audiences.get(session_id)
             if audience is None:

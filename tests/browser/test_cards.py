@@ -124,6 +124,8 @@ def test_a_journalist_sees_the_card_of_the_video_she_adds_then_both_cards_once_p
     page.get_by_role("button", name="Publier maintenant").click()
 
     expect(page.get_by_text("Publication publiée.")).to_be_visible()
+    # The timeline shows one line a post; she opens hers to see it as readers will.
+    page.locator("#timeline .desk-item-title", has_text="L'arrivée").click()
     post = page.locator("#timeline").get_by_role("article", name="L'arrivée")
     expect(post.get_by_text("La ligne d'arrivée, vue du pont.")).to_be_visible()
     expect(

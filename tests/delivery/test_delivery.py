@@ -9,6 +9,7 @@ from channels.layers import get_channel_layer
 
 from liveblog.delivery import audience as readers
 from liveblog.delivery.audience import this_process
+from liveblog.domain.lives import delete_live
 from liveblog.domain.posts import delete_post, record_edit, set_key_event, set_pinned
 from liveblog.domain.sessions import end_session, update_header
 from liveblog.models import Block
@@ -218,3 +219,20 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
     slow.stop()
     await this_process().leave(slow)
     await live.disconnect()
+
+
+async def test_readers_of_a_new_live_under_a_deleted_ones_address_get_its_posts(
+    make_session, make_post, editor
+):
+    # A scheduled live is deleted while someone still has its page open, and a new live
+    # takes its address: the new live's readers must follow the new live, not the old one.
+    old = await db(make_session)(status="scheduled")
+    stale = await connected(old.slug)
+    await db(delete_live)(live=old, by=editor)
+    await this_process().resync()
+    new = await db(make_session)()
+    live = await connected(new.slug)
+    post = await db(make_post)(new, title="Départ donné")
+    assert (await next_message(live))["post"] == post.pk
+    await live.disconnect()
+    await stale.disconnect()
