@@ -380,12 +380,14 @@ def test_the_desk_timeline_holds_the_latest_posts_and_pages_to_older_ones(
 
     for minute in range(DESK_TIMELINE_SIZE + 1):
         make_post(assigned, title=f"Point {minute}", minutes=minute)
-    html = jclient.get(f"/editor/{assigned.slug}/").content.decode()
+    # The timeline, not the audience panel above it (which names the latest posts).
+    html = jclient.get(f"/editor/{assigned.slug}/").content.decode().split('id="timeline"')[1]
     assert f"Point {DESK_TIMELINE_SIZE}<" in html
     assert "Point 0<" not in html
     older = re.search(r'<a href="([^"]+)"[^>]*>Publications précédentes</a>', html)
     assert older, "an “older” link after the latest posts"
     html = jclient.get(older.group(1).replace("&amp;", "&")).content.decode()
+    html = html.split('id="timeline"')[1]
     assert "Point 0<" in html and f"Point {DESK_TIMELINE_SIZE}<" not in html
 
 

@@ -424,7 +424,7 @@ def test_a_photo_without_alt_text_cannot_lead_the_live(client, editor, session, 
         headers={"HX-Request": "true"},
     )
     assert (
-        "La photo « Le peloton sur le pont des Deux-Rives. » a besoin d\u2019un texte alternatif "
-        "et d\u2019un crédit pour illustrer le direct." in response.content.decode()
+        "La photo « Le peloton sur le pont des Deux-Rives. » doit avoir un texte alternatif "
+        "et un crédit photo pour illustrer le direct." in response.content.decode()
     )
     assert LiveSession.objects.get(pk=session.pk).lead_photo is None
