@@ -5,7 +5,9 @@ its safe default beside it. Nothing set: SQLite and the in-memory channel layer
 on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,9 +41,16 @@ LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
 LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", "300"))
 # Readers' websockets one address may hold open on one server process (liveblog.delivery.guards).
 LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
-# Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
-# Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
-LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
+# Behind a reverse proxy: the proxies' addresses or networks, comma-separated (the reference
+# stack: 127.0.0.1,::1). Only a request from one of them may name the client in the header
+# below (liveblog.client_address); empty, no proxy: the peer is the client. The login lockout,
+# the audit log and the websocket guards all take the address from there.
+LIVEBLOG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LIVEBLOG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+LIVEBLOG_CLIENT_ADDRESS_HEADER = (
+    os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip() or "X-Forwarded-For"
+)
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -64,6 +73,15 @@ else:
             "for example from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
 
+for proxy in LIVEBLOG_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LIVEBLOG_TRUSTED_PROXIES: {proxy!r} is not an address or a network "
+            "(for example 127.0.0.1,::1,10.0.0.0/8)."
+        ) from None
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -74,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    # django-axes: failed logins counted per username and address (liveblog.desk.login).
+    "axes",
     "liveblog",
 ]
 
@@ -174,9 +194,24 @@ LOGIN_REDIRECT_URL = "desk:sessions"
 LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_ADDRESS = 20
-LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Login throttling (liveblog.desk.login): five failures of one username from one address lock
+# that pair out for fifteen minutes. Counted in the database, so a login never needs Redis.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# A locked-out pair's next tries do not push the end of its lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "liveblog.desk.login.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "liveblog.client_address.request_client_address"
+# The login form itself says "too many attempts", in the page's language, instead of
+# AxesMiddleware's bare 429 page (whose async path also mixes up its arguments).
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
