@@ -51,6 +51,14 @@ LIVEBLOG_TRUSTED_PROXIES = [
 LIVEBLOG_CLIENT_ADDRESS_HEADER = (
     os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip() or "X-Forwarded-For"
 )
+# Where photos are kept: "filesystem" (MEDIA_ROOT; shared between app hosts as one volume)
+# or "s3", an S3-compatible bucket through django-storages (`pip install
+# 'newsroom-liveblog[s3]'`): S3_BUCKET, S3_ENDPOINT_URL (empty: AWS), S3_REGION,
+# S3_CUSTOM_DOMAIN (a CDN in front of the bucket); the keys in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY. Readers load photos from the bucket, so it must allow public reads.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
+# The app serves /media/ itself (one process, nothing in front). 0 where nginx serves it.
+LIVEBLOG_SERVE_MEDIA = env_flag("LIVEBLOG_SERVE_MEDIA", "1")
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -223,8 +231,27 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+if MEDIA_STORAGE == "s3":
+    MEDIA_FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            # Plain public URLs: a signed one would expire inside cached pages and feeds.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    if not MEDIA_FILES["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is 'filesystem' or 's3', not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_FILES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

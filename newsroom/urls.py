@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from liveblog.live import views as live_views
+from liveblog.live.media import media_file
 from liveblog.live.sitemaps import robots_txt, sitemap_xml
 
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.LIVEBLOG_SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file, name="media"))
 
 handler400 = "liveblog.live.views.bad_request"
