@@ -110,7 +110,12 @@ MIDDLEWARE = [
     # Outermost but one: error pages that middleware returns (a bad Host is a 400) get the
     # policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Compresses HTML, JSON and feeds (liveblog.live.http_cache); whitenoise sends static
+    # files already compressed, and photos are not worth it.
+    "liveblog.live.http_cache.CompressText",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whatever a signed-in person is sent, no shared cache keeps.
+    "liveblog.live.http_cache.PrivateWhenSignedIn",
     # The client's address for the audit log's entries of this request.
     "liveblog.domain.audit.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

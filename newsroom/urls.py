@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from liveblog.live import views as live_views
+from liveblog.live.http_cache import LIVES, lives_version, validated
 from liveblog.live.media import media_file
 from liveblog.live.sitemaps import robots_txt, sitemap_xml
 
 urlpatterns = [
-    path("", live_views.home, name="home"),
+    path("", validated(lives_version, LIVES)(live_views.home), name="home"),
     path("live/", include("liveblog.live.urls")),
     path("editor/", include("liveblog.desk.urls")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,8 @@ def cached_by_position(view):
         before = request.GET.get("before", "")
         if not seconds or request.method not in ("GET", "HEAD") or len(before) > 40:
             return view(request, slug)
-        position = (
+        # Already read for the page's ETag (liveblog.live.http_cache), when it was.
+        position = getattr(request, "live_position", None) or (
             LiveSession.objects.filter(slug=slug)
             .values_list("pk", "created_at", "last_seq")
             .first()

@@ -43,6 +43,7 @@ CASES = [
     ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
     ("sitemap", "get", "/sitemap.xml", EVERYONE),
     ("robots", "get", "/robots.txt", EVERYONE),
+    ("media", "get", "/media/{photo}", EVERYONE),
     ("set_language", "post", "/i18n/setlang/", EVERYONE),
     ("desk:login", "get", "/editor/login/", EVERYONE),
     ("desk:logout", "post", "/editor/logout/", EVERYONE),
@@ -108,7 +109,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(session, make_post, journalist, editor, django_user_model):
+def world(session, make_post, make_photo, journalist, editor, django_user_model):
     """A session, one post by the assigned journalist and one by the editor, and everyone."""
     session.journalists.add(journalist)
     outsider = django_user_model.objects.create_user("paul", password="pw-paul-2026")
@@ -125,6 +126,7 @@ def world(session, make_post, journalist, editor, django_user_model):
         "own": own.pk,
         "other": other.pk,
         "deleted": deleted.pk,
+        "photo": make_photo().image.name,
     }
     return {"session": session, "own": own, "other": other, "people": people, "urls": urls}
 
