@@ -21,4 +21,8 @@ urlpatterns = [
 if settings.LIVEBLOG_SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file, name="media"))
 
-handler400 = "liveblog.live.views.bad_request"
+# JSON under /api/, pages elsewhere (liveblog.live.api).
+handler400 = "liveblog.live.api.error_400"
+handler403 = "liveblog.live.api.error_403"
+handler404 = "liveblog.live.api.error_404"
+handler500 = "liveblog.live.api.error_500"

@@ -48,6 +48,8 @@ CATCH_UP = Lifetime(browser=3, shared=3, stale=5)
 # A post's own page and the feeds: read by shares and feed readers, seldom edited.
 POST = Lifetime(browser=0, shared=30, stale=60)
 FEED = Lifetime(browser=60, shared=60, stale=300)
+# The API's description: changes with a deploy only.
+API_DESCRIPTION = Lifetime(browser=3600, shared=3600, stale=86400)
 # The list of lives: changes when a live is created, starts or ends.
 LIVES = Lifetime(browser=0, shared=30, stale=60)
 
@@ -82,6 +84,11 @@ def lives_version(request, **_kwargs) -> tuple[str, datetime] | None:
     return f"{summary['count']}.{summary['seq']}.{saved.timestamp():.6f}", saved
 
 
+def release_version(request, **_kwargs) -> tuple[str, datetime | None]:
+    """What changes only with a deploy (the API's description)."""
+    return "release", None
+
+
 def validated(version, lifetime: Lifetime):
     """Wrap a public view with validators, 304 answers and the Cache-Control of `lifetime`.
 
@@ -98,13 +105,14 @@ def validated(version, lifetime: Lifetime):
                 return view(request, *args, **kwargs)
             value, changed_at = current
             etag = f'W/"{release()}.{value}"'
-            last_modified = int(changed_at.timestamp())
+            last_modified = int(changed_at.timestamp()) if changed_at else None
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
                 response = view(request, *args, **kwargs)
             if response.status_code in (200, 304):
                 response["ETag"] = etag
-                response["Last-Modified"] = http_date(last_modified)
+                if last_modified:
+                    response["Last-Modified"] = http_date(last_modified)
                 patch_cache_control(
                     response,
                     public=True,

@@ -41,6 +41,9 @@ CASES = [
     ("api:sessions", "get", "/api/lives/", EVERYONE),
     ("api:session", "get", "/api/lives/{s}/", EVERYONE),
     ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
+    ("api:openapi", "get", "/api/openapi.json", EVERYONE),
+    # Any other address under /api/: the same JSON 404 for everyone.
+    ("api:unknown", "get", "/api/nothing/", EVERYONE),
     ("sitemap", "get", "/sitemap.xml", EVERYONE),
     ("robots", "get", "/robots.txt", EVERYONE),
     ("media", "get", "/media/{photo}", EVERYONE),
@@ -149,7 +152,9 @@ def test_each_url_answers_each_role_as_the_rules_say(
     response = getattr(client, method)(url, data)
     location = response.get("Location", "")
     sent_to_login = response.status_code == 302 and "/login/?next=" in location
-    if role in allowed:
+    if name == "api:unknown":
+        assert response.status_code == 404
+    elif role in allowed:
         assert response.status_code in ALLOWED_STATUSES and not sent_to_login, (
             response.status_code,
             location,
