@@ -16,7 +16,7 @@ PORT ?= 8000
 # A development machine runs with DEBUG on; production sets DJANGO_DEBUG=0 and real secrets.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: help setup demo serve test test-unit test-browser lint format chromium messages clean \
+.PHONY: help setup test-setup demo serve test test-unit test-browser lint format chromium messages clean \
 	bench bench-quick
 
 help:
@@ -30,8 +30,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The app alone for `make demo`; the test and benchmark tools only for `make test`.
 .make/installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
+	@mkdir -p .make && touch $@
+
+# The benchmark harness's own test (tests/operations) needs the bench extra too.
+.make/test-installed: pyproject.toml .make/installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	@mkdir -p .make && touch $@
 
 .make/messages: $(wildcard locale/*/LC_MESSAGES/django.po) | .make/installed
@@ -42,6 +48,8 @@ $(BIN)/python:
 messages: .make/messages
 
 setup: .make/installed .make/messages
+
+test-setup: setup .make/test-installed
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -56,24 +64,28 @@ demo: setup
 	@echo
 	$(MAKE) --no-print-directory serve
 
+# Every absolute URL (canonical links, share links, embed snippet, feeds, sitemap, API)
+# follows the address served, unless SITE_URL is set.
+demo serve: export SITE_URL ?= http://$(HOST):$(PORT)
+
 # The scheduler publishes scheduled posts at their time; it lives and dies with the server.
 serve:
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-lint: setup
+lint: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
-test-unit: setup
+test-unit: test-setup
 	$(BIN)/pytest tests --ignore=tests/browser
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
 # async Channels tests cannot share one event loop.
-test-browser: setup chromium
+test-browser: test-setup chromium
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(BIN)/pytest tests/browser; \
 	else echo "no browser tests yet"; fi
 
@@ -81,7 +93,7 @@ test: lint test-unit test-browser
 
 # The benchmark needs PostgreSQL and Redis on 127.0.0.1 (database `bench`, Redis DB 5).
 .make/bench: pyproject.toml | .make/installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@mkdir -p .make && touch $@
 
 bench: .make/bench .make/messages
@@ -90,7 +102,7 @@ bench: .make/bench .make/messages
 bench-quick: .make/bench .make/messages
 	$(BIN)/python -m bench.run --mode quick
 
-format: setup
+format: test-setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
