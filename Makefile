@@ -16,12 +16,13 @@ PORT ?= 8000
 # A development machine runs with DEBUG on; production sets DJANGO_DEBUG=0 and real secrets.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: help setup test-setup demo serve test test-unit test-browser lint format chromium messages clean \
+.PHONY: help setup test-setup demo serve stack stack-down nginx test test-unit test-browser lint format chromium messages clean \
 	bench bench-quick
 
 help:
 	@echo "make demo   set up, load the demo content and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run every test (lint, unit, browser)"
+	@echo "make stack  the production stack here: nginx, app processes, scheduler (DATABASE_URL, REDIS_URL)"
 	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~15 min)"
 	@echo "make bench-quick  the same harness on small numbers (under two minutes)"
 
@@ -35,9 +36,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet -e .
 	@mkdir -p .make && touch $@
 
-# The benchmark harness's own test (tests/operations) needs the bench extra too.
+# The benchmark harness's and the stack's own tests (tests/operations) need those extras too.
 .make/test-installed: pyproject.toml .make/installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,stack]'
 	@mkdir -p .make && touch $@
 
 .make/messages: $(wildcard locale/*/LC_MESSAGES/django.po) | .make/installed
@@ -54,6 +55,11 @@ test-setup: setup .make/test-installed
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# The reference production stack's front (deploy/), and what its test boots.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -80,7 +86,7 @@ lint: test-setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
-test-unit: test-setup
+test-unit: test-setup nginx
 	$(BIN)/pytest tests --ignore=tests/browser
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
@@ -101,6 +107,18 @@ bench: .make/bench .make/messages
 
 bench-quick: .make/bench .make/messages
 	$(BIN)/python -m bench.run --mode quick
+
+# The reference production stack on this machine: nginx, app processes, scheduler (deploy/).
+# Needs DATABASE_URL (PostgreSQL) and REDIS_URL; `make stack-down` stops it.
+.make/stack: pyproject.toml | .make/installed
+	$(BIN)/python -m pip install --quiet -e '.[stack]'
+	@mkdir -p .make && touch $@
+
+stack: .make/stack .make/messages nginx
+	$(BIN)/python deploy/stack.py up
+
+stack-down:
+	$(BIN)/python deploy/stack.py down
 
 format: test-setup
 	$(BIN)/ruff check --fix .

@@ -56,7 +56,7 @@ def test_the_demo_installs_the_app_without_the_test_and_benchmark_tools(echo_pyt
     installs = [line for line in out.splitlines() if "pip install" in line and " -e " in line]
     assert installs and all(line.rstrip().endswith("-e .") for line in installs), installs
     tests = make("-n", "-B", "test-unit", f"BIN={echo_python}", env=clean_environment())
-    assert "-e '.[test,bench]'" in tests
+    assert "-e '.[test,bench,stack]'" in tests
 
 
 def manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
