@@ -74,10 +74,12 @@ demo: setup
 # follows the address served, unless SITE_URL is set.
 demo serve: export SITE_URL ?= http://$(HOST):$(PORT)
 
-# The scheduler publishes scheduled posts at their time; it lives and dies with the server.
+# The scheduler publishes scheduled posts at their time and the worker makes photos'
+# renditions; they live and die with the server.
 serve:
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: test-setup

@@ -7,7 +7,7 @@ scheduler, on PostgreSQL and Redis. `make stack` runs `up`; see the README's Ope
 
 Everything lives in one folder (--dir): the settings (etc/env, with a SECRET_KEY made once),
 the rendered nginx and supervisord configurations, logs, photos (media/) and collected
-static files. The app processes and the scheduler run under supervisord (restarted if they
+static files. The app processes, the scheduler and the worker run under supervisord (restarted if they
 die), which works with or without systemd; on a server with systemd, deploy/systemd/ has
 the same processes as units. nginx runs as the user who starts it, with its own
 configuration, so the machine's nginx is untouched. With no certificate given, a
@@ -90,6 +90,7 @@ class Stack:
                 "LIVEBLOG_CLIENT_ADDRESS_HEADER": "X-Forwarded-For",
                 # nginx serves /media/ from the disk.
                 "LIVEBLOG_SERVE_MEDIA": "0",
+                "LIVEBLOG_TASKS": "database",
             }
             env_file.parent.mkdir(parents=True, exist_ok=True)
             env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
@@ -167,6 +168,11 @@ class Stack:
             "[program:scheduler]",
             f"command={python} manage.py run_scheduler",
             *program_defaults(self.dir, "scheduler"),
+            # Photo renditions: jobs wait in the database, so one left when it stops is done
+            # after the restart.
+            "[program:worker]",
+            f"command={python} manage.py db_worker --no-reload",
+            *program_defaults(self.dir, "worker"),
         ]
         return "\n".join(lines) + "\n"
 

@@ -59,6 +59,10 @@ LIVEBLOG_CLIENT_ADDRESS_HEADER = (
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
 # The app serves /media/ itself (one process, nothing in front). 0 where nginx serves it.
 LIVEBLOG_SERVE_MEDIA = env_flag("LIVEBLOG_SERVE_MEDIA", "1")
+# Background work (photo renditions): "database" keeps each job in the database until the
+# worker (`manage.py db_worker`: make serve, the stack) has done it, so a restart loses none;
+# "immediate" does it at once in the process that asked (the tests).
+LIVEBLOG_TASKS = os.environ.get("LIVEBLOG_TASKS", "database").strip().lower()
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -102,6 +106,8 @@ INSTALLED_APPS = [
     "channels",
     # django-axes: failed logins counted per username and address (liveblog.desk.login).
     "axes",
+    # The database backend of Django's tasks: renditions wait there for the worker.
+    "django_tasks_db",
     "liveblog",
 ]
 
@@ -195,6 +201,16 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if LIVEBLOG_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LIVEBLOG_TASKS is 'database' or 'immediate', not {LIVEBLOG_TASKS!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[LIVEBLOG_TASKS]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,17 +1,20 @@
 """Renditions: each photo resized once for readers' screens, WebP with a JPEG fallback.
 
 They are made from the stored (already stripped) original, after the upload's
-transaction commits, in a background thread: the journalist gets the desk back at
-once and readers get the original until the renditions exist, then the posts
-showing it again with their srcset.
+transaction commits, by a background job (Django's tasks; in production the database
+backend and its worker, `manage.py db_worker`, so a job waiting when a process stops is
+done after the restart): the journalist gets the desk back at once and readers get the
+original until the renditions exist, then the posts showing it again with their srcset.
 """
 
 import io
 import logging
-import threading
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
 from PIL import Image
 
 from liveblog.models import Event, LiveSession, Photo, PhotoRendition, Post
@@ -84,28 +87,32 @@ def announce_renditions(photo: Photo) -> None:
 
 
 def make_renditions_after_commit(photo: Photo) -> None:
-    """Once the photo's transaction commits, makes its renditions in a background thread."""
+    """Once the photo's transaction commits, asks the worker for its renditions."""
     photo_id = photo.pk
-    transaction.on_commit(lambda: _start_thread(photo_id))
+    transaction.on_commit(lambda: make_photo_renditions.enqueue(photo_id))
 
 
-def _start_thread(photo_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_make_in_background, args=(photo_id,), name=f"renditions-{photo_id}", daemon=True
-    )
-    thread.start()
-    return thread
+# A failed job is tried again this many times, waiting longer each time.
+ATTEMPTS = 3
+RETRY_AFTER = timedelta(seconds=30)
 
 
-def _make_in_background(photo_id: int) -> None:
-    close_old_connections()
+@task
+def make_photo_renditions(photo_id: int, attempt: int = 1) -> int:
+    """The background job: the photo's missing renditions (none made twice), then the posts
+    showing it sent again with them. Returns how many renditions the photo has."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return 0  # deleted since the upload
     try:
-        photo = Photo.objects.filter(pk=photo_id).first()
-        if photo:
-            make_renditions(photo)
-            announce_renditions(photo)
+        made = make_renditions(photo)
     except Exception:
-        # Readers still get the original; the `renditions` command can make them later.
-        log.exception("renditions of photo %s not made", photo_id)
-    finally:
-        connection.close()
+        # Readers still get the original meanwhile; `make_renditions` can also be run by hand.
+        log.exception("renditions of photo %s not made (attempt %s)", photo_id, attempt)
+        backend = make_photo_renditions.get_backend()
+        if attempt < ATTEMPTS and backend.supports_defer:
+            later = timezone.now() + RETRY_AFTER * attempt
+            make_photo_renditions.using(run_after=later).enqueue(photo_id, attempt + 1)
+        raise
+    announce_renditions(photo)
+    return len(made)

@@ -1,13 +1,13 @@
 """The photo pipeline, on images drawn with Pillow: what is accepted, what is stored, what readers get."""
 
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 from PIL import Image, features
 
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
@@ -186,14 +186,13 @@ def test_making_renditions_twice_makes_nothing_new():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_renditions_are_made_after_the_upload_commits_off_the_request_path():
+def test_renditions_are_asked_for_once_the_upload_commits_and_made_off_the_request_path(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with transaction.atomic():
         photo = store_photo(accept_upload(upload(encoded(picture((700, 350))))))
-        assert not photo.renditions.exists(), "nothing is made before the photo is saved"
-    worker = next(t for t in threading.enumerate() if t.name == f"renditions-{photo.pk}")
-    assert worker is not threading.current_thread()
-    worker.join(timeout=30)
-    assert Photo.objects.get(pk=photo.pk).renditions.count() == 6
+        assert not DBTaskResult.objects.exists(), "nothing is asked before the photo is saved"
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [photo.pk]
+    assert not photo.renditions.exists(), "the upload's request does not wait for them"
 
 
 @pytest.fixture
