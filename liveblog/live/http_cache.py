@@ -27,6 +27,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from liveblog.models import Event, LiveSession
 
@@ -104,7 +105,8 @@ def validated(version, lifetime: Lifetime):
             if current is None:
                 return view(request, *args, **kwargs)
             value, changed_at = current
-            etag = f'W/"{release()}.{value}"'
+            # The language too: the home page and error texts follow the reader's.
+            etag = f'W/"{release()}.{get_language()}.{value}"'
             last_modified = int(changed_at.timestamp()) if changed_at else None
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:

@@ -135,3 +135,10 @@ def test_changes_on_the_desk_are_not_answered_with_304_either(client, live, edit
     response = client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200
     assert "8H30" in response.content.decode()
+
+
+def test_a_page_in_another_language_is_not_answered_as_unchanged(client, live):
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    english = client.get("/", HTTP_IF_NONE_MATCH=french["ETag"], HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200
+    assert "Accept-Language" in english["Vary"]
