@@ -14,6 +14,7 @@ trusted proxy), as for the audit log.
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.text import fold
@@ -54,3 +55,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponseBase:
+    """What AxesMiddleware sends on a lockout: the login page the form already made, which
+    says so in the reader's language and keeps the username typed."""
+    if isinstance(original_response, HttpResponseBase):
+        return original_response
+    message = ThrottledAuthenticationForm.error_messages["throttled"]
+    return HttpResponse(message % {"minutes": lockout_minutes()}, status=429)

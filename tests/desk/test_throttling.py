@@ -149,3 +149,19 @@ def test_logging_in_works_while_the_cache_server_is_down(client, admin_account, 
         caches["default"].get("anything")
     attempt(client, "chef", "devine")
     assert logged_in(attempt(client, "chef", "bon-mot-de-passe"))
+
+
+# The ASGI handler runs the view in a thread with a connection of its own: it must see
+# committed data.
+@pytest.mark.django_db(transaction=True)
+async def test_under_the_asgi_server_the_lockout_is_the_login_page_in_the_reader_s_language(
+    async_client, django_user_model
+):
+    await django_user_model.objects.acreate_superuser("chef", "chef@example.org", "bon-mot")
+    for _ in range(5):
+        response = await async_client.post(
+            LOGIN, {"username": "chef", "password": "devine"}, REMOTE_ADDR=HOME
+        )
+    html = response.content.decode()
+    assert "Trop de tentatives de connexion." in html
+    assert 'name="username"' in html, "the form, with the name typed, not a bare error"
