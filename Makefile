@@ -87,6 +87,7 @@ lint: test-setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/lint-imports
 
 test-unit: test-setup nginx
 	$(BIN)/pytest tests --ignore=tests/browser

@@ -6,6 +6,7 @@ on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,22 @@ LIVEBLOG_SERVE_MEDIA = env_flag("LIVEBLOG_SERVE_MEDIA", "1")
 # worker (`manage.py db_worker`: make serve, the stack) has done it, so a restart loses none;
 # "immediate" does it at once in the process that asked (the tests).
 LIVEBLOG_TASKS = os.environ.get("LIVEBLOG_TASKS", "database").strip().lower()
+# Cards for embeds and related links (liveblog.content.cards): 0 never fetches another site
+# (blocks stay plain link cards); each fetch gives up after LIVEBLOG_CARDS_TIMEOUT seconds.
+LIVEBLOG_CARDS_FETCH = env_flag("LIVEBLOG_CARDS_FETCH", "1")
+LIVEBLOG_CARDS_TIMEOUT = float(os.environ.get("LIVEBLOG_CARDS_TIMEOUT", "3"))
+# Providers' oEmbed endpoints, `{url}` standing for the post's address. A JSON object in the
+# environment replaces some ({"Instagram": "https://…?access_token=…&url={url}"}); a provider
+# left out is read from its page's OpenGraph tags.
+LIVEBLOG_OEMBED_ENDPOINTS = {
+    "X": "https://publish.twitter.com/oembed?omit_script=1&dnt=1&url={url}",
+    "YouTube": "https://www.youtube.com/oembed?format=json&url={url}",
+    "Bluesky": "https://embed.bsky.app/oembed?format=json&url={url}",
+    **json.loads(os.environ.get("LIVEBLOG_OEMBED_ENDPOINTS") or "{}"),
+}
+# Tests only: lets the card fetcher reach loopback (their local stand-in for the providers).
+# Ignored unless DEBUG is on: in production loopback, like every private address, is refused.
+LIVEBLOG_CARDS_ALLOW_LOOPBACK = DEBUG and env_flag("LIVEBLOG_CARDS_ALLOW_LOOPBACK", "0")
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -155,6 +172,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "liveblog.live.branding.branding",
             ],
         },
     },
@@ -186,6 +204,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "liveblog",
+            # An unreachable Redis is a cache miss (liveblog.resilient_cache), and a quick one:
+            # without these a blackholed host holds each page for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -244,6 +265,10 @@ AXES_USERNAME_CALLABLE = "liveblog.desk.login.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "liveblog.client_address.request_client_address"
 # The login form itself says "too many attempts", in the page's language.
 AXES_LOCKOUT_CALLABLE = "liveblog.desk.login.lockout_response"
+# A composer's form (photos aside, which stream to disk): Django's 2.5 MB default answered
+# a 3 MB paste with a bare 400 and no draft; the composer now says the post is too long
+# (liveblog.desk.composer.MAX_POST_CHARACTERS) and the autosave keeps every word.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -293,6 +318,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # A video card plays in YouTube's privacy-enhanced player, and only once the reader
+    # clicks (liveblog.content.social): no other site may be framed, no script is allowed.
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

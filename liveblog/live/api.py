@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,8 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from liveblog.live import structured_data
-from liveblog.live.views import bad_request, before_token, parse_before
+from liveblog.live.positions import before_token, parse_before
+from liveblog.live.views import bad_request
 from liveblog.models import Block, LiveSession, Photo, Post
 
 MAX_LIMIT = 100
@@ -136,10 +136,7 @@ def session_posts(request, slug: str):
     session = find_session(slug)
     before = parse_before(request.GET.get("before"))
     limit = parse_limit(request.GET.get("limit"))
-    posts = session.posts.published().for_display().newest_first()
-    if before:
-        at, post_id = before
-        posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=post_id))
+    posts = session.posts.published().for_display().newest_first().before(before)
     page = list(posts[: limit + 1])
     next_url = None
     if len(page) > limit:
@@ -155,7 +152,7 @@ class NoSuchLive(Http404):
 
 
 def find_session(slug: str) -> LiveSession:
-    session = LiveSession.objects.select_related("lead_photo__credit").filter(slug=slug).first()
+    session = LiveSession.objects.for_reader().filter(slug=slug).first()
     if session is None:
         raise NoSuchLive(slug)
     return session
@@ -181,6 +178,7 @@ def session_data(session: LiveSession) -> dict:
         "url": structured_data.session_url(session),
         "headline": session.headline,
         "standfirst": session.standfirst,
+        "summary": session.summary_points,
         "language": session.language,
         "status": session.status,
         "scheduled_for": moment(session.scheduled_for),
@@ -228,15 +226,32 @@ def block_data(block: Block) -> dict:
         return {"kind": "photo", **photo_data(block.photo)}
     if block.kind == Block.Kind.QUOTE:
         return {"kind": "quote", "text": block.text, "attribution": block.attribution}
+    card = block.shown_card
     if block.kind == Block.Kind.EMBED:
         embed = block.embed
-        return {"kind": "embed", "url": embed.url, "provider": embed.provider, "text": block.text}
+        return {
+            "kind": "embed",
+            "url": embed.url,
+            "provider": embed.provider,
+            "text": block.text,
+            "author": block.attribution or None,
+            "published_at": moment(card.published_at) if card else None,
+            "thumbnail": card_image(card),
+        }
     return {
         "kind": "link",
         "url": block.url,
         "link_kind": block.link_kind,
         "title": block.link_title,
+        "description": block.text,
+        "site_name": card.site_name if card else block.host,
+        "image": card_image(card),
     }
+
+
+def card_image(card) -> str | None:
+    """Our copy of the card's image (never the provider's address), or None."""
+    return structured_data.absolute(card.image.url) if card and card.image else None
 
 
 def photo_data(photo: Photo) -> dict:

@@ -1,6 +1,7 @@
 """The photo pipeline, on images drawn with Pillow: what is accepted, what is stored, what readers get."""
 
 import io
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,9 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from PIL import Image, features
 
+from liveblog.domain.photos import announce_renditions
+from liveblog.domain.sessions import update_header
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
-from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
-from liveblog.photos.renditions import announce_renditions, make_renditions
+from liveblog.photos.imaging import (
+    MAX_UPLOAD_BYTES,
+    PixelBudget,
+    accept_upload,
+    store_photo,
+    suggested_fields,
+)
+from liveblog.photos.renditions import make_renditions
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,
@@ -195,6 +204,35 @@ def test_renditions_are_asked_for_once_the_upload_commits_and_made_off_the_reque
     assert not photo.renditions.exists(), "the upload's request does not wait for them"
 
 
+def test_an_upload_waits_while_the_process_decodes_its_budget_of_pixels_then_goes_on():
+    budget = PixelBudget(100)
+    waiting, done = threading.Event(), []
+
+    def second_upload():
+        waiting.set()
+        with budget.reserve(60, wait=60):
+            done.append(budget.free)
+
+    with budget.reserve(80):
+        other = threading.Thread(target=second_upload)
+        other.start()
+        waiting.wait(timeout=30)
+        assert not done, "60 more pixels do not fit beside 80 of 100"
+    other.join(timeout=30)
+    assert done == [40]
+    assert budget.free == 100
+
+
+def test_an_upload_that_waited_too_long_is_refused_with_a_message_and_nothing_lost():
+    budget = PixelBudget(100)
+    with budget.reserve(100), pytest.raises(ValidationError) as refused, budget.reserve(1, 0.05):
+        pass
+    assert refused.value.messages == [
+        "Le serveur traite d\u2019autres photos : rien n\u2019est perdu, renvoyez celle-ci dans un instant."
+    ]
+    assert budget.free == 100
+
+
 @pytest.fixture
 def wide_photo(journalist):
     """A photo 1400 pixels wide, credited and described, with its renditions made."""
@@ -307,7 +345,7 @@ def test_readers_sent_a_post_before_its_renditions_existed_get_it_again_lighter(
 ):
     photo = make_photo(size=(1400, 700))
     post = make_post(session, blocks=[("photo", {"photo": photo})])
-    session.update_header(lead_photo=photo)
+    update_header(session=session, by=None, lead_photo=photo)
     published = Event.objects.get(post=post, kind="post.published")
     assert "srcset" not in published.html
     make_renditions(photo)
