@@ -29,7 +29,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from liveblog.models import Event, LiveSession
+from liveblog.models import Branding, Event, LiveSession
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,10 @@ def validated(version, lifetime: Lifetime):
             if current is None:
                 return view(request, *args, **kwargs)
             value, changed_at = current
-            # The language too: the home page and error texts follow the reader's.
-            etag = f'W/"{release()}.{get_language()}.{value}"'
+            # The language too: the home page and error texts follow the reader's; and the
+            # branding, which an admin changes without any event (the page cache keys on it too).
+            branding = Branding.current().version
+            etag = f'W/"{release()}.{get_language()}.{branding}.{value}"'
             last_modified = int(changed_at.timestamp()) if changed_at else None
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:

@@ -6,6 +6,7 @@ import gzip
 import feedparser
 import pytest
 
+from liveblog.domain.posts import delete_post, record_edit
 from liveblog.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_withdrawn_post_is_not_answered_as_unchanged(client, live, editor):
     session, post = live
     url = f"/live/{session.slug}/"
     tag = client.get(url)["ETag"]
-    post.delete_softly(by=editor)
+    delete_post(post=post, by=editor)
     response = client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200
     assert "Le départ est donné" not in response.content.decode()
@@ -130,7 +131,7 @@ def test_changes_on_the_desk_are_not_answered_with_304_either(client, live, edit
     tag = client.get(url)["ETag"]
     post.title = "Le départ est donné à 8H30"
     post.save(update_fields=["title"])
-    post.record_edit(by=editor)
+    record_edit(post=post, by=editor)
     assert Post.objects.get().title.endswith("8H30")
     response = client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200
@@ -142,3 +143,17 @@ def test_a_page_in_another_language_is_not_answered_as_unchanged(client, live):
     english = client.get("/", HTTP_IF_NONE_MATCH=french["ETag"], HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 200
     assert "Accept-Language" in english["Vary"]
+
+
+def test_a_new_branding_is_not_answered_as_unchanged(client, live, django_user_model):
+    session, _post = live
+    url = f"/live/{session.slug}/"
+    tag = client.get(url)["ETag"]
+    admin = django_user_model.objects.create_superuser("chef", password="pw-chef-2026")
+    client.force_login(admin)
+    data = {"name": "Le Courrier du Fleuve", "colour": "#0b4a8b", "headline_font": "serif"}
+    assert client.post("/admin/liveblog/branding/add/", data).status_code == 302
+    client.logout()
+    response = client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 200
+    assert "Le Courrier du Fleuve" in response.content.decode()
