@@ -44,12 +44,13 @@ TLS = ssl._create_unverified_context()  # the stack's own self-signed certificat
 SETUP = f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from liveblog.domain.sessions import start_session
 from liveblog.models import LiveSession
 jeanne = get_user_model().objects.create_user("jeanne", password="{PASSWORD}")
 jeanne.groups.add(Group.objects.get_or_create(name="journalists")[0])
 session = LiveSession.objects.create(slug="marathon", headline="Marathon des Deux-Rives")
 session.journalists.add(jeanne)
-session.start()
+start_session(session=session, by=None)
 """
 
 
