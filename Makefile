@@ -16,12 +16,13 @@ PORT ?= 8000
 # A development machine runs with DEBUG on; production sets DJANGO_DEBUG=0 and real secrets.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: help setup demo serve test test-unit test-browser lint format chromium messages clean \
+.PHONY: help setup test-setup demo serve stack stack-down nginx test test-unit test-browser lint format chromium messages clean \
 	bench bench-quick
 
 help:
 	@echo "make demo   set up, load the demo content and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run every test (lint, unit, browser)"
+	@echo "make stack  the production stack here: nginx, app processes, scheduler (DATABASE_URL, REDIS_URL)"
 	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~15 min)"
 	@echo "make bench-quick  the same harness on small numbers (under two minutes)"
 
@@ -30,8 +31,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The app alone for `make demo`; the test and benchmark tools only for `make test`.
 .make/installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
+	@mkdir -p .make && touch $@
+
+# The benchmark harness's and the stack's own tests (tests/operations) need those extras too.
+.make/test-installed: pyproject.toml .make/installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,stack]'
 	@mkdir -p .make && touch $@
 
 .make/messages: $(wildcard locale/*/LC_MESSAGES/django.po) | .make/installed
@@ -43,9 +50,16 @@ messages: .make/messages
 
 setup: .make/installed .make/messages
 
+test-setup: setup .make/test-installed
+
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# The reference production stack's front (deploy/), and what its test boots.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -56,25 +70,31 @@ demo: setup
 	@echo
 	$(MAKE) --no-print-directory serve
 
-# The scheduler publishes scheduled posts at their time; it lives and dies with the server.
+# Every absolute URL (canonical links, share links, embed snippet, feeds, sitemap, API)
+# follows the address served, unless SITE_URL is set.
+demo serve: export SITE_URL ?= http://$(HOST):$(PORT)
+
+# The scheduler publishes scheduled posts at their time and the worker makes photos'
+# renditions; they live and die with the server.
 serve:
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-lint: setup
+lint: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/lint-imports
 
-test-unit: setup
+test-unit: test-setup nginx
 	$(BIN)/pytest tests --ignore=tests/browser
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
 # async Channels tests cannot share one event loop.
-test-browser: setup chromium
+test-browser: test-setup chromium
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(BIN)/pytest tests/browser; \
 	else echo "no browser tests yet"; fi
 
@@ -82,7 +102,7 @@ test: lint test-unit test-browser
 
 # The benchmark needs PostgreSQL and Redis on 127.0.0.1 (database `bench`, Redis DB 5).
 .make/bench: pyproject.toml | .make/installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@mkdir -p .make && touch $@
 
 bench: .make/bench .make/messages
@@ -91,7 +111,19 @@ bench: .make/bench .make/messages
 bench-quick: .make/bench .make/messages
 	$(BIN)/python -m bench.run --mode quick
 
-format: setup
+# The reference production stack on this machine: nginx, app processes, scheduler (deploy/).
+# Needs DATABASE_URL (PostgreSQL) and REDIS_URL; `make stack-down` stops it.
+.make/stack: pyproject.toml | .make/installed
+	$(BIN)/python -m pip install --quiet -e '.[stack]'
+	@mkdir -p .make && touch $@
+
+stack: .make/stack .make/messages nginx
+	$(BIN)/python deploy/stack.py up
+
+stack-down:
+	$(BIN)/python deploy/stack.py down
+
+format: test-setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

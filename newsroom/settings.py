@@ -5,8 +5,10 @@ its safe default beside it. Nothing set: SQLite and the in-memory channel layer
 on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
+import ipaddress
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,9 +42,28 @@ LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
 LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", "300"))
 # Readers' websockets one address may hold open on one server process (liveblog.delivery.guards).
 LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
-# Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
-# Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
-LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
+# Behind a reverse proxy: the proxies' addresses or networks, comma-separated (the reference
+# stack: 127.0.0.1,::1). Only a request from one of them may name the client in the header
+# below (liveblog.client_address); empty, no proxy: the peer is the client. The login lockout,
+# the audit log and the websocket guards all take the address from there.
+LIVEBLOG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LIVEBLOG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+LIVEBLOG_CLIENT_ADDRESS_HEADER = (
+    os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip() or "X-Forwarded-For"
+)
+# Where photos are kept: "filesystem" (MEDIA_ROOT; shared between app hosts as one volume)
+# or "s3", an S3-compatible bucket through django-storages (`pip install
+# 'newsroom-liveblog[s3]'`): S3_BUCKET, S3_ENDPOINT_URL (empty: AWS), S3_REGION,
+# S3_CUSTOM_DOMAIN (a CDN in front of the bucket); the keys in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY. Readers load photos from the bucket, so it must allow public reads.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
+# The app serves /media/ itself (one process, nothing in front). 0 where nginx serves it.
+LIVEBLOG_SERVE_MEDIA = env_flag("LIVEBLOG_SERVE_MEDIA", "1")
+# Background work (photo renditions): "database" keeps each job in the database until the
+# worker (`manage.py db_worker`: make serve, the stack) has done it, so a restart loses none;
+# "immediate" does it at once in the process that asked (the tests).
+LIVEBLOG_TASKS = os.environ.get("LIVEBLOG_TASKS", "database").strip().lower()
 # Cards for embeds and related links (liveblog.content.cards): 0 never fetches another site
 # (blocks stay plain link cards); each fetch gives up after LIVEBLOG_CARDS_TIMEOUT seconds.
 LIVEBLOG_CARDS_FETCH = env_flag("LIVEBLOG_CARDS_FETCH", "1")
@@ -85,6 +106,15 @@ else:
             "for example from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
 
+for proxy in LIVEBLOG_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LIVEBLOG_TRUSTED_PROXIES: {proxy!r} is not an address or a network "
+            "(for example 127.0.0.1,::1,10.0.0.0/8)."
+        ) from None
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -95,6 +125,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    # django-axes: failed logins counted per username and address (liveblog.desk.login).
+    "axes",
+    # The database backend of Django's tasks: renditions wait there for the worker.
+    "django_tasks_db",
     "liveblog",
 ]
 
@@ -103,7 +137,16 @@ MIDDLEWARE = [
     # Outermost but one: error pages that middleware returns (a bad Host is a 400) get the
     # policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Compresses HTML, JSON and feeds (liveblog.live.http_cache); whitenoise sends static
+    # files already compressed, and photos are not worth it.
+    "liveblog.live.http_cache.CompressText",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whatever a signed-in person is sent, no shared cache keeps.
+    "liveblog.live.http_cache.PrivateWhenSignedIn",
+    # django-axes: leaves the login form's own "too many attempts" page as it is
+    # (liveblog.desk.login.lockout_response). Kept just outside a sync-only middleware, so it
+    # runs in its sync mode: its async mode hands the lockout callable the wrong arguments.
+    "axes.middleware.AxesMiddleware",
     # The client's address for the audit log's entries of this request.
     "liveblog.domain.audit.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,6 +231,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if LIVEBLOG_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LIVEBLOG_TASKS is 'database' or 'immediate', not {LIVEBLOG_TASKS!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[LIVEBLOG_TASKS]}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,13 +252,27 @@ LOGIN_REDIRECT_URL = "desk:sessions"
 LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
+# Login throttling (liveblog.desk.login): five failures of one username from one address lock
+# that pair out for fifteen minutes. Counted in the database, so a login never needs Redis.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# A locked-out pair's next tries do not push the end of its lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "liveblog.desk.login.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "liveblog.client_address.request_client_address"
+# The login form itself says "too many attempts", in the page's language.
+AXES_LOCKOUT_CALLABLE = "liveblog.desk.login.lockout_response"
 # A composer's form (photos aside, which stream to disk): Django's 2.5 MB default answered
 # a 3 MB paste with a bare 400 and no draft; the composer now says the post is too long
 # (liveblog.desk.composer.MAX_POST_CHARACTERS) and the autosave keeps every word.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_ADDRESS = 20
-LOGIN_LOCKOUT_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -217,8 +284,27 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+if MEDIA_STORAGE == "s3":
+    MEDIA_FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            # Plain public URLs: a signed one would expire inside cached pages and feeds.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    if not MEDIA_FILES["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is 'filesystem' or 's3', not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_FILES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -1,16 +1,17 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from liveblog.live import views as live_views
 from liveblog.live.branding import branding_css
+from liveblog.live.http_cache import LIVES, lives_version, validated
+from liveblog.live.media import media_file
 from liveblog.live.sitemaps import robots_txt, sitemap_xml
 
 urlpatterns = [
-    path("", live_views.home, name="home"),
+    path("", validated(lives_version, LIVES)(live_views.home), name="home"),
     path("live/", include("liveblog.live.urls")),
     path("editor/", include("liveblog.desk.urls")),
     path("admin/", admin.site.urls),
@@ -24,7 +25,11 @@ urlpatterns = [
     path("branding.css", branding_css, name="branding-css"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.LIVEBLOG_SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_file, name="media"))
 
-handler400 = "liveblog.live.views.bad_request"
+# JSON under /api/, pages elsewhere (liveblog.live.api).
+handler400 = "liveblog.live.api.error_400"
+handler403 = "liveblog.live.api.error_403"
+handler404 = "liveblog.live.api.error_404"
+handler500 = "liveblog.live.api.error_500"

@@ -17,8 +17,8 @@ from tests.helpers import START
 
 @pytest.fixture(scope="session", autouse=True)
 def no_lockouts_from_earlier_runs():
-    # Login-failure counts outlive a run when the cache is Redis (REDIS_URL); a run
-    # starts with none, so a browser login is never refused for a previous run's tests.
+    # Cached pages and presence outlive a run when the cache is Redis (REDIS_URL); a run
+    # starts with none of a previous run's. (Login failures are in the test database.)
     from django.core.cache import cache
 
     cache.clear()

@@ -8,9 +8,8 @@ process. Frame and message size limits belong to the server (it must close the
 socket before buffering an oversized frame): see the production commands in the
 README.
 
-Behind a reverse proxy every socket comes from the proxy's address; name the header
-the proxy sets in `LIVEBLOG_CLIENT_ADDRESS_HEADER` (it is trusted blindly, so set
-it only when the proxy overwrites or appends it). Unset: the peer's own address.
+Behind a reverse proxy every socket comes from the proxy's address: the client's own
+comes from `liveblog.client_address`, as for the login lockout and the audit log.
 """
 
 import asyncio
@@ -20,19 +19,9 @@ from functools import partial
 
 from django.conf import settings
 
+from liveblog.client_address import scope_client_address
+
 log = logging.getLogger(__name__)
-
-
-def client_address(scope: dict) -> str:
-    """The address a socket counts against: the peer, or the proxy's header when trusted."""
-    header = settings.LIVEBLOG_CLIENT_ADDRESS_HEADER.lower().encode("latin-1")
-    if header:
-        for name, value in scope.get("headers", []):
-            if name == header:
-                # The proxy appends the address it saw: the last entry is the one it vouches for.
-                return value.decode("latin-1").split(",")[-1].strip()
-    client = scope.get("client")
-    return client[0] if client else ""
 
 
 class SocketsPerAddress:
@@ -45,7 +34,7 @@ class SocketsPerAddress:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "websocket":
             return await self.app(scope, receive, send)
-        address = client_address(scope)
+        address = scope_client_address(scope)
         if self.open[address] >= settings.LIVEBLOG_SOCKETS_PER_ADDRESS:
             log.info("refused a websocket from %s: %s already open", address, self.open[address])
             await refuse(receive, send)

@@ -1,52 +1,35 @@
-"""Login throttling: too many failed attempts on one account, or from one address, lock it out
-for a while. Counts live in the cache (Redis when REDIS_URL is set, so all processes agree).
+"""The login form of the desk and of the admin, and how django-axes counts its failures.
 
-Redis down does not stop anyone logging in: the counts are then kept in each server
-process (a fallback, logged), so throttling goes on, per process, until Redis is back.
+django-axes records every failed login in the database (so every server process agrees,
+and a login still works when Redis is down) and refuses a username from an address once
+that pair has failed `AXES_FAILURE_LIMIT` times. It locks the pair, never the username
+alone nor the address alone: someone guessing names from elsewhere, or colleagues behind
+the newsroom's one address mistyping theirs, cannot lock a journalist out. Admins see the
+lockouts under "Axes" in the admin and lift one by deleting it.
+
+The address is the one `liveblog.client_address` finds (the proxy's header only from a
+trusted proxy), as for the audit log.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.text import fold
-from liveblog.resilient_cache import ResilientCache
-
-cache = ResilientCache("login throttling", fallback=True)
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
-
-
-def _keys(username: str, address: str) -> list[tuple[str, int]]:
-    keys = [(f"login-fail:user:{fold(username)}", settings.LOGIN_FAILURES_PER_ACCOUNT)]
-    if address:
-        keys.append((f"login-fail:addr:{address}", settings.LOGIN_FAILURES_PER_ADDRESS))
-    return keys
-
-
-def is_locked_out(username: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(username, address))
-
-
-def record_failure(username: str, address: str) -> None:
-    for key, _limit in _keys(username, address):
-        if cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-
-
-def clear_failures(username: str) -> None:
-    cache.delete(f"login-fail:user:{fold(username)}")
+def lockout_username(request, credentials: dict | None) -> str:
+    """The name a failure counts against: "Jeanne" and "jeanne " are one account."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username", "")
+    return fold(username or "")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form of the desk and of the admin."""
+    """Says, in the reader's language, that a login is refused for a while."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -56,18 +39,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        if is_locked_out(username, address):
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            record_failure(username, address)
+            # Set by axes when this failure reached the limit or the pair was already locked
+            # (its backend then refused before the password was even checked).
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"minutes": lockout_minutes()},
+                ) from None
             raise
-        clear_failures(username)
-        return cleaned
+
+
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponseBase:
+    """What AxesMiddleware sends on a lockout: the login page the form already made, which
+    says so in the reader's language and keeps the username typed."""
+    if isinstance(original_response, HttpResponseBase):
+        return original_response
+    message = ThrottledAuthenticationForm.error_messages["throttled"]
+    return HttpResponse(message % {"minutes": lockout_minutes()}, status=429)

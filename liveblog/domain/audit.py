@@ -9,19 +9,21 @@ from contextvars import ContextVar
 
 from django.db import transaction
 
+from liveblog.client_address import request_client_address
 from liveblog.models import AuditEntry
 
 request_address: ContextVar[str] = ContextVar("request_address", default="")
 
 
 class RequestAddressMiddleware:
-    """Keeps the client's address (REMOTE_ADDR) for the audit entries of this request."""
+    """Keeps the client's address (behind a trusted proxy, the one it names) for the audit
+    entries of this request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = request_address.set(request.META.get("REMOTE_ADDR", ""))
+        token = request_address.set(request_client_address(request))
         try:
             return self.get_response(request)
         finally:

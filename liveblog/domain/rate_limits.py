@@ -25,8 +25,3 @@ def within_limit(key: str, *, limit: int, seconds: int) -> bool:
     except Exception:  # any cache failure: fail open, and say so in the log
         log.warning("rate limit %s not checked: the cache is not answering", key, exc_info=True)
         return True
-
-
-def client_address(request) -> str:
-    # lead: use liveblog.client_address on merge
-    return request.META.get("REMOTE_ADDR", "")

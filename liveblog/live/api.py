@@ -5,54 +5,137 @@ time and id of the last post seen, as on the live page), never by offset: a
 post published while a client pages cannot shift what it sees next.
 """
 
+from functools import wraps
+
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from liveblog.live import structured_data
-from liveblog.live.views import before_token, parse_before
+from liveblog.live.positions import before_token, parse_before
+from liveblog.live.views import bad_request
 from liveblog.models import Block, LiveSession, Photo, Post
 
 MAX_LIMIT = 100
+METHODS = ("GET", "HEAD", "OPTIONS")
+# Headers a browser script may send (validators) and read (validators and lifetime).
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": ", ".join(METHODS),
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Cache-Control",
+}
+# A browser may keep the preflight's answer a day: it never changes.
+PREFLIGHT_SECONDS = 86400
 
 
 def api_response(data: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     # Public, read-only and cookie-free: any site's script may read it.
-    response["Access-Control-Allow-Origin"] = "*"
+    with_cors(response)
     return response
 
 
-def api_error(message: str, status: int) -> JsonResponse:
-    return api_response({"error": message}, status=status)
+def with_cors(response) -> None:
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
 
 
+def api_error(message: str, status: int, code: str) -> JsonResponse:
+    """An error as a program reads it: `code` is stable (see /api/openapi.json), `error` is
+    the message for a person, in the language asked for."""
+    return api_response({"error": message, "code": code}, status=status)
+
+
+def api_view(view):
+    """Read-only, open to every site's scripts (CORS, preflight), and every refusal in JSON."""
+
+    @csrf_exempt
+    @wraps(view)
+    def api_view_(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            with_cors(response)
+            response["Access-Control-Max-Age"] = str(PREFLIGHT_SECONDS)
+            response["Allow"] = ", ".join(METHODS)
+            return response
+        if request.method not in METHODS:
+            response = api_error(_("This API is read-only: use GET."), 405, "method_not_allowed")
+            response["Allow"] = ", ".join(METHODS)
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as error:
+            return api_error(str(error), 400, "invalid_parameter")
+        except PermissionDenied:
+            return api_error(_("You may not read this."), 403, "forbidden")
+        except NoSuchLive:
+            return api_error(_("No live session has this address."), 404, "not_found")
+        except Http404:
+            return api_error(_("Nothing in the API has this address."), 404, "not_found")
+
+    return api_view_
+
+
+@csrf_exempt
+def unknown(request, path: str = ""):
+    """Anything else under /api/: a JSON 404 whatever the method, never a page or a 403."""
+    return api_error(_("Nothing in the API has this address."), 404, "not_found")
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+# Django's error handlers (newsroom.urls): JSON under /api/, the usual pages elsewhere.
+def error_400(request, exception):
+    if is_api(request):
+        return api_error(_("This request is malformed."), 400, "bad_request")
+    return bad_request(request, exception)
+
+
+def error_403(request, exception):
+    if is_api(request):
+        return api_error(_("You may not read this."), 403, "forbidden")
+    return defaults.permission_denied(request, exception)
+
+
+def error_404(request, exception):
+    if is_api(request):
+        return api_error(_("Nothing in the API has this address."), 404, "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def error_500(request):
+    if is_api(request):
+        return api_error(_("The server failed; try again in a moment."), 500, "server_error")
+    return defaults.server_error(request)
+
+
+@api_view
 def sessions(request):
     """The lives the home page lists: live, scheduled, recently ended."""
     listed = LiveSession.objects.on_home()
     return api_response({"sessions": [session_data(session) for session in listed]})
 
 
+@api_view
 def session_detail(request, slug: str):
     session = find_session(slug)
-    if session is None:
-        return api_error(_("No live session has this address."), 404)
     data = session_data(session)
     data["post_count"] = session.posts.published().count()
     return api_response(data)
 
 
+@api_view
 def session_posts(request, slug: str):
     session = find_session(slug)
-    if session is None:
-        return api_error(_("No live session has this address."), 404)
-    try:
-        before = parse_before(request.GET.get("before"))
-        limit = parse_limit(request.GET.get("limit"))
-    except BadRequest as error:
-        return api_error(str(error), 400)
+    before = parse_before(request.GET.get("before"))
+    limit = parse_limit(request.GET.get("limit"))
     posts = session.posts.published().for_display().newest_first().before(before)
     page = list(posts[: limit + 1])
     next_url = None
@@ -64,8 +147,15 @@ def session_posts(request, slug: str):
     return api_response({"posts": [post_data(post) for post in page[:limit]], "next": next_url})
 
 
-def find_session(slug: str) -> LiveSession | None:
-    return LiveSession.objects.for_reader().filter(slug=slug).first()
+class NoSuchLive(Http404):
+    pass
+
+
+def find_session(slug: str) -> LiveSession:
+    session = LiveSession.objects.for_reader().filter(slug=slug).first()
+    if session is None:
+        raise NoSuchLive(slug)
+    return session
 
 
 def parse_limit(value: str | None) -> int:

@@ -29,6 +29,15 @@ class SessionRssFeed(Feed):
     def get_object(self, request, slug: str) -> LiveSession:
         return request.live_session
 
+    def get_feed(self, obj: LiveSession, request):
+        feed = super().get_feed(obj, request)
+        if not feed.items:
+            # Django dates an empty feed "now", so it changed on every request: a live with
+            # nothing published yet was last updated when it was created or started.
+            started = obj.started_at or obj.created_at
+            feed.latest_post_date = lambda: started
+        return feed
+
     def title(self, session: LiveSession) -> str:
         return session.headline
 

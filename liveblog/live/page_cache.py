@@ -37,7 +37,8 @@ def cached_by_position(view):
         variant = page_variant(request.GET, htmx=bool(getattr(request, "htmx", False)))
         if not seconds or request.method not in ("GET", "HEAD") or len(variant) > 160:
             return view(request, slug)
-        position = (
+        # Already read for the page's ETag (liveblog.live.http_cache), when it was.
+        position = getattr(request, "live_position", None) or (
             LiveSession.objects.filter(slug=slug)
             .values_list("pk", "created_at", "last_seq")
             .first()

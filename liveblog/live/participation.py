@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from liveblog.client_address import request_client_address
 from liveblog.domain.polls import VoteRefused, cast_vote, post_of
 from liveblog.domain.questions import QuestionRefused, ask_question
-from liveblog.domain.rate_limits import client_address, within_limit
+from liveblog.domain.rate_limits import within_limit
 from liveblog.models import LiveSession, Poll
 
 VOTES_COOKIE = "liveblog_votes"
@@ -55,7 +56,9 @@ def ask(request, slug: str):
             message, status = _("This question looks automated and was not sent."), 400
         else:
             try:
-                ask_question(session=session, text=text, name=name, address=client_address(request))
+                ask_question(
+                    session=session, text=text, name=name, address=request_client_address(request)
+                )
             except QuestionRefused as refusal:
                 message, status = str(refusal), refusal.status
             else:
@@ -107,7 +110,7 @@ def vote(request, slug: str, pk: int):
         elif not choice.isdigit():
             message, status = _("Choose one of the answers before voting."), 400
         elif not within_limit(
-            f"vote:{poll.pk}:{client_address(request)}",
+            f"vote:{poll.pk}:{request_client_address(request)}",
             limit=VOTES_PER_ADDRESS[0],
             seconds=VOTES_PER_ADDRESS[1],
         ):

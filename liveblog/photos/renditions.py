@@ -1,17 +1,20 @@
 """Renditions: each photo resized once for readers' screens, WebP with a JPEG fallback.
 
 They are made from the stored (already stripped) original, after the upload's
-transaction commits, in a background thread: the journalist gets the desk back at
-once and readers get the original until the renditions exist, then the posts
-showing it again with their srcset.
+transaction commits, by a background job (Django's tasks; in production the database
+backend and its worker, `manage.py db_worker`, so a job waiting when a process stops is
+done after the restart): the journalist gets the desk back at once and readers get the
+original until the renditions exist, then the posts showing it again with their srcset.
 """
 
 import io
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
 from PIL import Image
 
 from liveblog.domain.photos import announce_renditions
@@ -22,9 +25,8 @@ log = logging.getLogger(__name__)
 
 # From a phone (320 CSS px at 1x) to a wide desk screen at 2x; never wider than the original.
 WIDTHS = (320, 640, 960, 1280, 1920)
-# Renditions are made one photo at a time per process, in one background thread: a burst
-# of uploads queues (as photo ids) instead of starting a thread and a decoding each.
-RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renditions")
+# A burst of uploads queues as jobs (photo ids) for the worker, which takes them one at a
+# time, each within its process's decoding budget (below).
 # Behind uploads in the budget, a rendition can wait: readers have the original meanwhile.
 RENDITION_WAIT_SECONDS = 600
 FORMATS = {PhotoRendition.Format.WEBP: ("WEBP", 80), PhotoRendition.Format.JPEG: ("JPEG", 82)}
@@ -82,24 +84,32 @@ def _rendition(photo, image, width, fmt, pillow_format, quality, profile) -> Pho
 
 
 def make_renditions_after_commit(photo: Photo) -> None:
-    """Once the photo's transaction commits, makes its renditions in a background thread."""
+    """Once the photo's transaction commits, asks the worker for its renditions."""
     photo_id = photo.pk
-    transaction.on_commit(lambda: _start_thread(photo_id))
+    transaction.on_commit(lambda: make_photo_renditions.enqueue(photo_id))
 
 
-def _start_thread(photo_id: int) -> Future:
-    return RENDERER.submit(_make_in_background, photo_id)
+# A failed job is tried again this many times, waiting longer each time.
+ATTEMPTS = 3
+RETRY_AFTER = timedelta(seconds=30)
 
 
-def _make_in_background(photo_id: int) -> None:
-    close_old_connections()
+@task
+def make_photo_renditions(photo_id: int, attempt: int = 1) -> int:
+    """The background job: the photo's missing renditions (none made twice), then the posts
+    showing it sent again with them. Returns how many renditions the photo has."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return 0  # deleted since the upload
     try:
-        photo = Photo.objects.filter(pk=photo_id).first()
-        if photo:
-            make_renditions(photo)
-            announce_renditions(photo)
+        made = make_renditions(photo)
     except Exception:
-        # Readers still get the original; the `renditions` command can make them later.
-        log.exception("renditions of photo %s not made", photo_id)
-    finally:
-        connection.close()
+        # Readers still get the original meanwhile; `make_renditions` can also be run by hand.
+        log.exception("renditions of photo %s not made (attempt %s)", photo_id, attempt)
+        backend = make_photo_renditions.get_backend()
+        if attempt < ATTEMPTS and backend.supports_defer:
+            later = timezone.now() + RETRY_AFTER * attempt
+            make_photo_renditions.using(run_after=later).enqueue(photo_id, attempt + 1)
+        raise
+    announce_renditions(photo)
+    return len(made)

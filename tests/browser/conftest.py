@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.helpers.servers import AppServer, database_url, free_port
+from tests.helpers.servers import AppServer, database_url, free_port, manage
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,10 +43,15 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(media),
         "SITE_URL": f"http://127.0.0.1:{port}",
+        # Renditions as in production: jobs wait in the database for the worker beside it.
+        "LIVEBLOG_TASKS": "database",
     }
     live = AppServer("daphne", env, port=port)
     live.media_root = media
+    worker = manage(env, "db_worker", "--no-reload", "--interval", "0.3", background=True)
     yield live
+    worker.terminate()
+    worker.wait(timeout=30)
     live.stop()
 
 

@@ -229,11 +229,16 @@ def test_readers_that_never_read_leave_memory_bounded_and_the_others_served(
 async def test_behind_a_proxy_the_configured_header_names_the_address(settings, session):
     """Through the proxy every socket comes from 127.0.0.1: the header it sets decides."""
     settings.LIVEBLOG_SOCKETS_PER_ADDRESS = 1
+    settings.LIVEBLOG_TRUSTED_PROXIES = ["127.0.0.1"]
     settings.LIVEBLOG_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
 
-    async def opened(forwarded: str) -> WebsocketCommunicator | None:
+    async def opened(forwarded: str, peer: str = "127.0.0.1") -> WebsocketCommunicator | None:
         headers = [(b"origin", b"http://127.0.0.1:8000"), (b"x-forwarded-for", forwarded.encode())]
-        socket = WebsocketCommunicator(application, f"/ws/live/{session.slug}/", headers)
+
+        async def from_peer(scope, receive, send):
+            return await application({**scope, "client": (peer, 50000)}, receive, send)
+
+        socket = WebsocketCommunicator(from_peer, f"/ws/live/{session.slug}/", headers)
         accepted, _code = await socket.connect(timeout=10)
         return socket if accepted else None
 
@@ -243,5 +248,7 @@ async def test_behind_a_proxy_the_configured_header_names_the_address(settings, 
     assert await opened("198.51.100.1, 203.0.113.7") is None, "one socket for 203.0.113.7"
     second = await opened("203.0.113.7, 198.51.100.20")
     assert second is not None, "another reader behind the same proxy"
+    direct = await opened("192.0.2.1", peer="198.51.100.20")
+    assert direct is None, "a peer that is not the proxy cannot name another address"
     await first.disconnect()
     await second.disconnect()

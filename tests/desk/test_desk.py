@@ -343,7 +343,7 @@ def test_an_empty_headline_is_refused_and_the_rest_is_kept(eclient, session):
 
 
 def test_the_desk_login_locks_an_account_out_after_repeated_failures(client, journalist, settings):
-    for _attempt in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post("/editor/login/", {"username": "jeanne", "password": "wrong"})
     response = client.post("/editor/login/", {"username": "jeanne", "password": "pw-jeanne-2026"})
     assert "Trop de tentatives de connexion." in response.content.decode()

@@ -50,8 +50,12 @@ CASES = [
     ("api:sessions", "get", "/api/lives/", EVERYONE),
     ("api:session", "get", "/api/lives/{s}/", EVERYONE),
     ("api:session-posts", "get", "/api/lives/{s}/posts/", EVERYONE),
+    ("api:openapi", "get", "/api/openapi.json", EVERYONE),
+    # Any other address under /api/: the same JSON 404 for everyone.
+    ("api:unknown", "get", "/api/nothing/", EVERYONE),
     ("sitemap", "get", "/sitemap.xml", EVERYONE),
     ("robots", "get", "/robots.txt", EVERYONE),
+    ("media", "get", "/media/{photo}", EVERYONE),
     ("branding-css", "get", "/branding.css", EVERYONE),
     ("set_language", "post", "/i18n/setlang/", EVERYONE),
     ("desk:login", "get", "/editor/login/", EVERYONE),
@@ -140,7 +144,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(session, make_post, journalist, editor, django_user_model):
+def world(session, make_post, make_photo, journalist, editor, django_user_model):
     """A session, one post by the assigned journalist and one by the editor, and everyone."""
     session.journalists.add(journalist)
     outsider = django_user_model.objects.create_user("paul", password="pw-paul-2026")
@@ -162,6 +166,7 @@ def world(session, make_post, journalist, editor, django_user_model):
         "own": own.pk,
         "other": other.pk,
         "deleted": deleted.pk,
+        "photo": make_photo().image.name,
         "rubric": own.rubric_id,
         "question": question.pk,
         "poll": poll_post.blocks.get().poll_id,
@@ -187,7 +192,9 @@ def test_each_url_answers_each_role_as_the_rules_say(
     response = getattr(client, method)(url, data)
     location = response.get("Location", "")
     sent_to_login = response.status_code == 302 and "/login/?next=" in location
-    if role in allowed:
+    if name == "api:unknown":
+        assert response.status_code == 404
+    elif role in allowed:
         assert response.status_code in ALLOWED_STATUSES and not sent_to_login, (
             response.status_code,
             location,

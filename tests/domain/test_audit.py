@@ -112,6 +112,38 @@ def test_desk_actions_are_written_with_the_address_they_came_from(client, sessio
     assert {e.username for e in entries} == {"jeanne"}
 
 
+def test_behind_the_proxy_the_entry_shows_the_journalist_s_address_not_the_proxy_s(
+    client, session, journalist, settings
+):
+    settings.LIVEBLOG_TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+    session.journalists.add(journalist)
+    client.force_login(journalist)
+    client.post(
+        f"/editor/{session.slug}/posts/new/",
+        composer_data(paragraph(), title="Kilomètre 15"),
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=ADDRESS,
+    )
+    posted = AuditEntry.objects.filter(action__startswith="post.")
+    assert set(posted.values_list("address", flat=True)) == {ADDRESS}
+
+
+def test_a_forwarded_header_from_a_peer_that_is_not_our_proxy_is_ignored(
+    client, session, journalist, settings
+):
+    settings.LIVEBLOG_TRUSTED_PROXIES = ["127.0.0.1"]
+    session.journalists.add(journalist)
+    client.force_login(journalist)
+    client.post(
+        f"/editor/{session.slug}/posts/new/",
+        composer_data(paragraph(), title="Kilomètre 20"),
+        REMOTE_ADDR=ADDRESS,
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+    posted = AuditEntry.objects.filter(action__startswith="post.")
+    assert set(posted.values_list("address", flat=True)) == {ADDRESS}
+
+
 def test_a_draft_saved_on_the_desk_is_written(client, session, journalist):
     session.journalists.add(journalist)
     client.force_login(journalist)

@@ -189,13 +189,13 @@ def test_an_edited_post_says_when_and_which_version(client, session, make_post, 
 )
 def test_bad_paging_gets_a_clear_message(client, session, query, message):
     answer = get_json(client, f"/api/lives/marathon/posts/?{query}", status=400)
-    assert answer == {"error": message}
+    assert answer == {"error": message, "code": "invalid_parameter"}
 
 
 @pytest.mark.parametrize("path", ["/api/lives/nexiste-pas/", "/api/lives/nexiste-pas/posts/"])
 def test_unknown_live_is_a_json_404(client, path):
     answer = get_json(client, path, status=404)
-    assert answer == {"error": "Aucun direct n'a cette adresse."}
+    assert answer == {"error": "Aucun direct n'a cette adresse.", "code": "not_found"}
 
 
 def test_list_of_lives_is_the_home_pages(client, make_session, editor):
@@ -232,4 +232,7 @@ def test_query_count_does_not_grow_with_posts_returned(client, session, make_pos
 
 def test_errors_follow_the_language_asked_for(client, session):
     answer = get_json(client, "/api/lives/marathon/posts/?limit=0&lang=en", status=400)
-    assert answer == {"error": "The limit must be a whole number from 1 to 100."}
+    assert answer == {
+        "error": "The limit must be a whole number from 1 to 100.",
+        "code": "invalid_parameter",
+    }

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 from PIL import Image, features
 
 from liveblog.domain.photos import announce_renditions
@@ -20,7 +21,7 @@ from liveblog.photos.imaging import (
     store_photo,
     suggested_fields,
 )
-from liveblog.photos.renditions import RENDERER, make_renditions
+from liveblog.photos.renditions import make_renditions
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,
@@ -194,15 +195,13 @@ def test_making_renditions_twice_makes_nothing_new():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_renditions_are_made_after_the_upload_commits_off_the_request_path():
+def test_renditions_are_asked_for_once_the_upload_commits_and_made_off_the_request_path(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with transaction.atomic():
         photo = store_photo(accept_upload(upload(encoded(picture((700, 350))))))
-        assert not photo.renditions.exists(), "nothing is made before the photo is saved"
-    # One worker, in order: once a task queued after the photo's has run, the photo's has.
-    worker = RENDERER.submit(threading.current_thread).result(timeout=30)
-    assert worker is not threading.current_thread()
-    assert worker.name.startswith("renditions")
-    assert Photo.objects.get(pk=photo.pk).renditions.count() == 6
+        assert not DBTaskResult.objects.exists(), "nothing is asked before the photo is saved"
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [photo.pk]
+    assert not photo.renditions.exists(), "the upload's request does not wait for them"
 
 
 def test_an_upload_waits_while_the_process_decodes_its_budget_of_pixels_then_goes_on():
