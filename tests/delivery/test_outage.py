@@ -11,7 +11,7 @@ from liveblog.models import LiveSession, Post
 from tests.helpers import composer_data, connected, next_message, paragraph
 from tests.helpers.servers import PrivateRedis
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_redis_program]
 
 db = database_sync_to_async
 DELAYED = "La diffusion en direct aux lecteurs est retardée."

@@ -14,15 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+from tests.helpers.services import POSTGRES
+
 ROOT = Path(__file__).resolve().parents[2]
 # Readers never send anything: a few kilobytes is far more than a real one needs.
 FRAME_LIMIT = 4096
 # daphne (autobahn) applies its message limit to what it sends as well: it must hold the
 # largest post's frame, so it stays at daphne's own default; frames in stay at 4 KiB.
 DAPHNE_MESSAGE_LIMIT = 1024 * 1024
-
-
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 
 def production_environment(database: str, redis_url: str, media_root: Path, **extra: str) -> dict:

@@ -18,6 +18,7 @@ import pytest
 from bench.report import failures
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis]
 
 
 @pytest.fixture(scope="module")

@@ -187,6 +187,8 @@ def wait_until(condition, what: str, seconds: float = 30) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
 def test_readers_of_a_killed_server_reconnect_to_the_other_and_miss_nothing(production):
     start = new_session(production, "valbonne")
     doomed, other = AppServer("daphne", production), AppServer("uvicorn", production)
@@ -215,6 +217,9 @@ def test_readers_of_a_killed_server_reconnect_to_the_other_and_miss_nothing(prod
         assert reader.served_by == ["daphne", "uvicorn"], "moved to the other process once"
 
 
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.needs_redis_program
 def test_posts_published_while_redis_restarts_all_reach_readers_of_a_real_server(production):
     """The server's channel layer and the publisher's both lose Redis for a while, and
     find an empty one when it comes back (no persistence, as after a crash)."""
