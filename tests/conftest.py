@@ -133,3 +133,47 @@ def make_post(journalist):
         return post
 
     return make
+
+
+@pytest.fixture
+def post_with_every_block(session, make_post, make_photo):
+    """A post published in `session` at 9H00 TU with a block of every kind, as tests of
+    each rendering (page, feed, API, structured data, browser) read it:
+
+    "Arrivée de la tête de course", rubric "course", then
+    - paragraph "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"
+    - photo 640 by 360, caption "La ligne d'arrivée.", alt "Une coureuse bras levés.",
+      credit Clairvue / Léa Moreau
+    - quote "Je n'ai rien lâché." — Amina Diallo
+    - embed https://bsky.app/profile/course/post/1 with "Bravo !"; embed https://youtu.be/arrivee
+    - link (article) "Qui est Amina Diallo ?" https://example.org/portrait;
+      link (video) "L'arrivée en images" https://example.org/video
+    """
+    photo = make_photo(
+        caption="La ligne d'arrivée.", alt_text="Une coureuse bras levés.", size=(640, 360)
+    )
+    article = {
+        "url": "https://example.org/portrait",
+        "link_kind": "article",
+        "link_title": "Qui est Amina Diallo ?",
+    }
+    video = {
+        "url": "https://example.org/video",
+        "link_kind": "video",
+        "link_title": "L'arrivée en images",
+    }
+    return make_post(
+        session,
+        title="Arrivée de la tête de course",
+        minutes=150,
+        rubric="course",
+        blocks=[
+            ("paragraph", {"text": "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"}),
+            ("photo", {"photo": photo}),
+            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
+            ("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"}),
+            ("embed", {"url": "https://youtu.be/arrivee", "text": ""}),
+            ("link", article),
+            ("link", video),
+        ],
+    )

@@ -13,8 +13,6 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from liveblog.models import PhotoCredit
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
@@ -50,34 +48,14 @@ def assert_accessible(page) -> None:
 
 
 @pytest.fixture
-def full_live(session, make_post, make_photo, editor):
+def full_live(session, make_post, make_photo, editor, post_with_every_block):
     """A live with every kind of block, a pinned post and key events."""
     lead = make_photo(caption="La ligne de départ, quai des Deux-Rives.", size=(640, 360))
     session.update_header(by=editor, lead_photo=lead, credits="Rédaction : Jeanne et Hugo.")
     make_post(session, title="Départ donné", minutes=0, key_event=True)
     pinned = make_post(session, title="Le parcours est modifié", minutes=20, rubric="organisation")
     pinned.set_pinned(True, by=editor)
-    agency = PhotoCredit.objects.create(agency="Clairvue", via="Agence du Fleuve")
-    make_post(
-        session,
-        title="Arrivée de la tête de course",
-        minutes=150,
-        key_event=True,
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"}),
-            ("photo", {"photo": make_photo(credit=agency, size=(640, 360))}),
-            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
-            ("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"}),
-            (
-                "link",
-                {
-                    "url": "https://example.org/portrait",
-                    "link_kind": "article",
-                    "link_title": "Qui est Amina Diallo ?",
-                },
-            ),
-        ],
-    )
+    post_with_every_block.set_key_event(True, by=editor)
     return session
 
 
