@@ -46,7 +46,7 @@ class PolicyWatch:
 
     def assert_clean(self, where: str) -> None:
         # Let deferred scripts and the live socket run before reading what they did.
-        self.page.wait_for_load_state("networkidle", timeout=5_000)
+        self.page.wait_for_load_state("networkidle")
         violations = [
             violation
             for frame in self.page.frames

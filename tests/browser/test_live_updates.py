@@ -13,11 +13,12 @@ from playwright.sync_api import expect
 
 from liveblog.live.views import before_token
 from liveblog.models import Block
+from tests.helpers import WAIT_MS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Long enough for the server's log check, a restart and a reconnection with backoff.
-LIVE = 20_000
+LIVE = WAIT_MS
 
 
 def open_live(page, server, session):

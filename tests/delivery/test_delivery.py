@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from liveblog.delivery import audience as readers
 from liveblog.delivery.audience import this_process
 from liveblog.models import Block
-from tests.helpers import START, WAIT, connected, next_message, reader
+from tests.helpers import START, WAIT, connected, eventually, next_message, reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,7 +182,11 @@ async def test_reader_gets_a_post_the_channel_layer_never_brought(session, make_
     assert (await next_message(live))["post"] == post.pk
     # From now on only the channel layer can bring posts: the process listens again.
     settings.LIVEBLOG_RESYNC_SECONDS = 600
-    await asyncio.sleep(0.5)
+
+    async def listening_again() -> bool:
+        return await group_size(f"live-{session.pk}") == 1
+
+    await eventually(listening_again, "the process to join the session's group again")
     later = await db(make_post)(session, title="Podium", minutes=5)
     assert (await next_message(live))["post"] == later.pk
     await live.disconnect()
@@ -208,8 +212,11 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
     assert [(await next_message(live))["seq"] for _ in range(12)] == list(range(at + 1, at + 13))
     assert received == []
     stalled.set()
-    while slow.seq < at + 12:
-        await asyncio.sleep(0.05)
+
+    async def caught_up() -> bool:
+        return slow.seq >= at + 12
+
+    await eventually(caught_up, "the stalled reader to catch up")
     assert received == list(range(at + 1, at + 13))
     sending.cancel()
     await this_process().leave(slow)

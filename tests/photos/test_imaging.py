@@ -13,6 +13,7 @@ from PIL import Image, features
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
 from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
 from liveblog.photos.renditions import announce_renditions, make_renditions
+from tests.helpers import WAIT
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,
@@ -192,7 +193,8 @@ def test_renditions_are_made_after_the_upload_commits_off_the_request_path():
         assert not photo.renditions.exists(), "nothing is made before the photo is saved"
     worker = next(t for t in threading.enumerate() if t.name == f"renditions-{photo.pk}")
     assert worker is not threading.current_thread()
-    worker.join(timeout=30)
+    worker.join(timeout=WAIT)
+    assert not worker.is_alive(), f"renditions still being made after {WAIT:.0f} s"
     assert Photo.objects.get(pk=photo.pk).renditions.count() == 6
 
 
