@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from liveblog.desk.attachments import credit_labels
 from liveblog.desk.composer import Composer, new_post_state, state_of
@@ -51,11 +52,12 @@ def sessions(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def desk_session(request, slug: str):
     session = session_for(request, slug)
-    if request.htmx:
+    # A history restore (back button, htmx's cache missed) needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "liveblog/desk.html#timeline", timeline(session, request.user))
-    Presence.heartbeat(request.user, session)
     draft = Draft.find(request.user, session)
     state = draft.data if draft else new_post_state()
     composer = Composer.from_state(state, user=request.user)
@@ -117,6 +119,8 @@ def autosave(request, slug: str, post_id: int | None = None):
 @login_required
 @require_POST
 def presence(request, slug: str):
+    """Here now, and who else is: the page posts this on load and every 15 s (a GET
+    writes nothing, so only this marks someone present)."""
     session = session_for(request, slug)
     Presence.heartbeat(request.user, session)
     others = Presence.others_here(session, request.user)

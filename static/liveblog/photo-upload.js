@@ -188,15 +188,13 @@
   function search(picker) {
     var query = picker.querySelector("[data-library-search]").value.trim();
     var url = picker.dataset.url + "?q=" + encodeURIComponent(query);
-    fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) {
-        var results = picker.querySelector(".library-results");
-        results.innerHTML = html;
-        results.querySelectorAll(".use-in-composer").forEach(function (button) {
-          button.hidden = false;
-        });
+    var results = picker.querySelector(".library-results");
+    // htmx asks for the library's results partial, as the library page's own search does.
+    window.htmx.ajax("GET", url, { target: results, swap: "innerHTML" }).then(function () {
+      results.querySelectorAll(".use-in-composer").forEach(function (button) {
+        button.hidden = false;
       });
+    });
   }
 
   function choose(button) {

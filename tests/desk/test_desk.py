@@ -299,7 +299,7 @@ def test_the_timeline_fragment_is_what_htmx_gets(jclient, assigned, make_post):
 
 def test_the_desk_shows_who_else_is_editing_the_session(client, assigned, journalist, editor):
     client.force_login(editor)
-    client.get(f"/editor/{assigned.slug}/")
+    client.post(f"/editor/{assigned.slug}/presence/")
     client.force_login(journalist)
     html = client.post(f"/editor/{assigned.slug}/presence/").content.decode()
     assert "Aussi sur ce desk :" in html
@@ -378,7 +378,7 @@ def test_the_edit_page_shows_who_else_is_on_the_session(
 ):
     post = make_post(assigned, author=journalist)
     client.force_login(editor)
-    client.get(f"/editor/{assigned.slug}/")
+    client.post(f"/editor/{assigned.slug}/presence/")
     client.force_login(journalist)
     html = client.get(f"/editor/{assigned.slug}/posts/{post.pk}/edit/").content.decode()
     assert "Aussi sur ce desk : Hugo Lefèvre" in html
