@@ -9,6 +9,12 @@ from liveblog.delivery.guards import Backpressure, SocketsPerAddress
 
 websocket_urls = [path("ws/live/<slug:slug>/", LiveConsumer.as_asgi())]
 
+
+def reader_socket_path(slug: str) -> str:
+    """The path of `websocket_urls` for one live (Django cannot reverse a Channels route)."""
+    return f"/ws/live/{slug}/"
+
+
 # Pages on other sites must not open readers' sockets on our behalf; one address may not
 # hold more than its share of sockets, nor a reader that does not read make the server hold
 # what it is owed.

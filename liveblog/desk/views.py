@@ -124,9 +124,10 @@ def presence(request, slug: str):
     session = session_for(request, slug)
     Presence.heartbeat(request.user, session)
     others = Presence.others_here(session, request.user)
-    return render(
-        request, "liveblog/desk.html#presence", {"session": session, "others_here": others}
-    )
+    # Swapped in for the page's own element: polled again every 15 s, but not on its
+    # load, or each answer would ask again at once.
+    context = {"session": session, "others_here": others, "polled": True}
+    return render(request, "liveblog/desk.html#presence", context)
 
 
 def composer_for_post(request, session, post) -> tuple[Composer, Draft | None]:

@@ -6,6 +6,8 @@
 // the socket drops the page reconnects with backoff and jitter from where it is,
 // and polls /live/<slug>/events?after=N while websockets cannot connect.
 // On the desk (main[data-desk]) it only announces events: desk.js redraws.
+// The page names its websocket (main[data-socket]) and its catch-up URL
+// (main[data-events-url]); every word shown comes from the page, in its language.
 
 const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
@@ -16,7 +18,9 @@ const main = document.querySelector("main[data-session]");
 if (main) follow(main);
 
 function follow(main) {
-  const slug = main.dataset.session;
+  const eventsUrl = new URL(main.dataset.eventsUrl, location.href);
+  const socketUrl = new URL(main.dataset.socket, location.href);
+  socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const onDesk = "desk" in main.dataset;
   const olderPage = new URLSearchParams(location.search).has("before");
   let seq = Number(main.dataset.seq);
@@ -54,7 +58,8 @@ function follow(main) {
     if (catchingUp) return;
     catchingUp = true;
     try {
-      const response = await fetch(`/live/${slug}/events?after=${seq}`);
+      eventsUrl.searchParams.set("after", seq);
+      const response = await fetch(eventsUrl);
       if (!response.ok) return;
       const answer = await response.json();
       if (answer.reload) return location.reload();
@@ -67,8 +72,8 @@ function follow(main) {
   }
 
   function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const opened = new WebSocket(`${scheme}://${location.host}/ws/live/${slug}/?after=${seq}`);
+    socketUrl.searchParams.set("after", seq);
+    const opened = new WebSocket(socketUrl);
     socket = opened;
     opened.addEventListener("open", () => {
       failures = 0;

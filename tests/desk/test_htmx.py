@@ -58,8 +58,9 @@ def test_opening_the_desk_writes_nothing_and_the_page_says_it_is_here_by_a_post(
     presence = re.search(r'<p id="presence"[^>]*>', desk).group(0)
     assert f'hx-post="/editor/{assigned.slug}/presence/"' in presence
     assert 'hx-trigger="load, every 15s"' in presence
-    client.post(f"/editor/{assigned.slug}/presence/", **HTMX)
+    answer = client.post(f"/editor/{assigned.slug}/presence/", **HTMX).content.decode()
     assert Presence.objects.filter(user=journalist, session=assigned).exists()
+    assert 'hx-trigger="every 15s"' in answer, "the answer swapped in does not ask again at once"
 
 
 def test_htmx_gets_the_timeline_alone_but_a_history_restore_gets_the_whole_desk(
