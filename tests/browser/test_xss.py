@@ -227,7 +227,7 @@ def visit_every_page(context, ran: list[str], server, session: LiveSession, post
     ]
     for url in urls:
         response = page.goto(server.url + url)
-        assert response.status == 200, url
+        assert response.status == 200, f"{url}: {server.errors()[-3000:]}"
         page.wait_for_load_state("load")
         if injected := page.evaluate(INJECTED):
             findings.append(f"{url}: {injected}")

@@ -11,6 +11,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tests.helpers import WAIT, wait_until
@@ -106,19 +107,27 @@ class AppServer:
         self.start()
 
     def start(self) -> None:
+        # Its log goes to a file: a pipe nobody reads fills up (64 KiB of tracebacks on a
+        # busy machine) and then the server stops in the middle of writing to it.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(
             server_command(self.kind, self.port),
             env=self.env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         wait_until(self.listening, f"{self.kind} to listen on port {self.port}")
 
     def listening(self) -> bool:
         if self.process.poll() is not None:
-            raise RuntimeError(f"{self.kind} exited: {self.process.stderr.read().decode()}")
+            raise RuntimeError(f"{self.kind} exited: {self.errors()}")
         return port_open(self.port)
+
+    def errors(self) -> str:
+        """What the server wrote to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -142,7 +151,7 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=WAIT)
-        self.process.stderr.close()
+        self.log.close()
 
 
 class RawSocket:
