@@ -226,3 +226,11 @@ def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_one(client, 
     html = client.get(live_url(session)).content.decode()
     assert '<link rel="icon" href="/static/liveblog/favicon.svg"' in html
     assert client.get("/static/liveblog/favicon.svg").status_code == 200
+
+
+def test_a_post_on_x_is_quoted_and_linked_by_its_provider_name(client, session, make_post):
+    embed = {"url": "https://x.com/course/status/1", "text": "Le peloton s'étire."}
+    make_post(session, blocks=[("embed", embed)])
+    html = client.get(live_url(session)).content.decode()
+    assert '<blockquote cite="https://x.com/course/status/1">' in html
+    assert "Voir la publication sur X" in html
