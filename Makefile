@@ -67,6 +67,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/lint-imports
 
 test-unit: setup
 	$(BIN)/pytest tests --ignore=tests/browser

@@ -3,7 +3,7 @@ with the servers' settings (bench.servers.bench_environment).
 
 The benchmark publishes through the desk over HTTP (`DeskPublisher`), timed from the
 request's start to its response. `Publisher` publishes with the ORM in this process
-(`post.publish()`): it writes the content of the other scenarios' sessions and serves
+(`publish_post()`): it writes the content of the other scenarios' sessions and serves
 where a server cannot take the desk's requests (the reconnect storm publishes while
 the server is down).
 """
@@ -90,6 +90,7 @@ def fresh_session(slug: str, headline: str = "Marathon des Deux-Rives : le direc
     """A live session with no posts, replacing any earlier one with this slug."""
     from django.utils import timezone
 
+    from liveblog.domain.sessions import start_session
     from liveblog.models import LiveSession
 
     LiveSession.objects.filter(slug=slug).delete()
@@ -99,7 +100,7 @@ def fresh_session(slug: str, headline: str = "Marathon des Deux-Rives : le direc
         standfirst="La course minute par minute, du départ à l'arrivée.",
         credits="Le service des sports",
     )
-    session.start(by=journalist(), at=timezone.now())
+    start_session(session=session, by=journalist(), at=timezone.now())
     session.journalists.add(journalist())
     return session
 
@@ -137,13 +138,14 @@ class Publisher:
 
     def publish(self) -> tuple[int, float, float]:
         """(seq of the event readers get, monotonic start of the publish, its seconds)."""
+        from liveblog.domain.posts import publish_post
         from liveblog.models import Event
 
         if not self.drafts:
             self.prepare(1)
         post = self.drafts.pop(0)
         started = time.monotonic()
-        post.publish(by=self.user)
+        publish_post(post=post, by=self.user)
         seconds = time.monotonic() - started
         seq = Event.objects.filter(post=post).order_by("-seq").values_list("seq", flat=True)[0]
         return seq, started, seconds

@@ -5,6 +5,7 @@ its safe default beside it. Nothing set: SQLite and the in-memory channel layer
 on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,22 @@ LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS"
 # Behind a reverse proxy: the header carrying the reader's address, e.g. X-Forwarded-For.
 # Empty: the peer's address. Set it only when the proxy overwrites or appends that header.
 LIVEBLOG_CLIENT_ADDRESS_HEADER = os.environ.get("LIVEBLOG_CLIENT_ADDRESS_HEADER", "").strip()
+# Cards for embeds and related links (liveblog.content.cards): 0 never fetches another site
+# (blocks stay plain link cards); each fetch gives up after LIVEBLOG_CARDS_TIMEOUT seconds.
+LIVEBLOG_CARDS_FETCH = env_flag("LIVEBLOG_CARDS_FETCH", "1")
+LIVEBLOG_CARDS_TIMEOUT = float(os.environ.get("LIVEBLOG_CARDS_TIMEOUT", "3"))
+# Providers' oEmbed endpoints, `{url}` standing for the post's address. A JSON object in the
+# environment replaces some ({"Instagram": "https://…?access_token=…&url={url}"}); a provider
+# left out is read from its page's OpenGraph tags.
+LIVEBLOG_OEMBED_ENDPOINTS = {
+    "X": "https://publish.twitter.com/oembed?omit_script=1&dnt=1&url={url}",
+    "YouTube": "https://www.youtube.com/oembed?format=json&url={url}",
+    "Bluesky": "https://embed.bsky.app/oembed?format=json&url={url}",
+    **json.loads(os.environ.get("LIVEBLOG_OEMBED_ENDPOINTS") or "{}"),
+}
+# Tests only: lets the card fetcher reach loopback (their local stand-in for the providers).
+# Ignored unless DEBUG is on: in production loopback, like every private address, is refused.
+LIVEBLOG_CARDS_ALLOW_LOOPBACK = DEBUG and env_flag("LIVEBLOG_CARDS_ALLOW_LOOPBACK", "0")
 # ---------------------------------------------------------------------------------------
 
 if DEBUG:
@@ -112,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "liveblog.live.branding.branding",
             ],
         },
     },
@@ -143,6 +161,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "liveblog",
+            # An unreachable Redis is a cache miss (liveblog.resilient_cache), and a quick one:
+            # without these a blackholed host holds each page for the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -174,6 +195,10 @@ LOGIN_REDIRECT_URL = "desk:sessions"
 LOGOUT_REDIRECT_URL = "desk:login"
 # A journalist's shift: the desk logs people out after this long without a visit.
 SESSION_COOKIE_AGE = 12 * 3600
+# A composer's form (photos aside, which stream to disk): Django's 2.5 MB default answered
+# a 3 MB paste with a bare 400 and no draft; the composer now says the post is too long
+# (liveblog.desk.composer.MAX_POST_CHARACTERS) and the autosave keeps every word.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_LOCKOUT_SECONDS = 15 * 60
@@ -207,6 +232,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # A video card plays in YouTube's privacy-enhanced player, and only once the reader
+    # clicks (liveblog.content.social): no other site may be framed, no script is allowed.
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -8,7 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
 from liveblog.desk.login import ThrottledAuthenticationForm
-from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.domain.posts import (
+    delete_post,
+    publish_post,
+    record_edit,
+    schedule_post,
+    send_back_to_draft,
+    set_key_event,
+    set_pinned,
+)
+from liveblog.domain.sessions import archive_session, end_session, start_session, update_header
+from liveblog.models import (
+    Block,
+    Branding,
+    Event,
+    LiveSession,
+    Photo,
+    PhotoCredit,
+    Post,
+    Rubric,
+)
 from liveblog.photos.imaging import accept_upload, stored_file
 from liveblog.photos.renditions import make_renditions_after_commit
 
@@ -36,7 +55,10 @@ class LiveSessionAdmin(AuditedAdmin):
     readonly_fields = ["last_seq", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "language", "credits"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "standfirst", "summary", "language", "credits"]},
+        ),
         (
             _("Schedule"),
             {"fields": ["status", "scheduled_for", "started_at", "ended_at", "archived_at"]},
@@ -58,16 +80,45 @@ class LiveSessionAdmin(AuditedAdmin):
         return session.published_count
 
     def save_model(self, request, obj, form, change):
-        # Header changes made here reach readers like those made on the desk.
-        super().save_model(request, obj, form, change)
-        if change and set(form.changed_data) & {
-            "headline",
-            "standfirst",
-            "lead_photo",
-            "credits",
-            "status",
-        }:
-            obj.update_header(by=request.user)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed, and what readers see through the domain, as from the
+        # desk: a whole-row save would write back last_seq, which events written since the
+        # form read the row have moved on (the next event's number would be taken).
+        changed = set(form.changed_data) - {"journalists"}  # many-to-many: save_related
+        moves = obj.status if "status" in changed and obj.status in STATUS_CHANGES else None
+        plain = (
+            changed
+            - set(HEADER_FIELDS)
+            - ({"status", STATUS_CHANGES[moves][1]} if moves else set())
+        )
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+        current = LiveSession.objects.get(pk=obj.pk)
+        header = {name: getattr(obj, name) for name in HEADER_FIELDS if name in changed}
+        if header:
+            update_header(session=current, by=request.user, **header)
+        if moves:
+            change_status, time_field = STATUS_CHANGES[moves]
+            try:
+                change_status(session=current, by=request.user, at=getattr(obj, time_field))
+            except ValidationError as refused:
+                # The desk's rules hold here too (only an ended live is archived…).
+                messages.error(request, " ".join(refused.messages))
+        elif not header and plain & SEEN_BY_READERS:
+            update_header(session=current, by=request.user)
+
+
+# Changed here, these reach readers through liveblog.domain.sessions, as from the desk.
+HEADER_FIELDS = ("headline", "standfirst", "summary", "lead_photo", "credits")
+STATUS_CHANGES = {
+    LiveSession.Status.LIVE: (start_session, "started_at"),
+    LiveSession.Status.ENDED: (end_session, "ended_at"),
+    LiveSession.Status.ARCHIVED: (archive_session, "archived_at"),
+}
+# Saved as they are, then readers' pages are told (a live put back to scheduled, a time fixed).
+SEEN_BY_READERS = {"status", "scheduled_for", "started_at", "ended_at", "archived_at", "language"}
 
 
 class BlockInline(admin.StackedInline):
@@ -97,23 +148,62 @@ class PostAdmin(AuditedAdmin):
     date_hierarchy = "published_at"
     inlines = [BlockInline]
 
+    def save_model(self, request, obj, form, change):
+        # Status and flags change through the domain, once the blocks are saved
+        # (save_related): the row keeps the ones it had until then.
+        for name in STATE_FIELDS:
+            setattr(obj, name, form.initial.get(name, Post._meta.get_field(name).default))
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed: a whole-row save would write back a version that a
+        # desk edit made since the form read the row has moved on.
+        if fields := set(form.changed_data) - set(STATE_FIELDS):
+            obj.save(update_fields=[*fields, "updated_at"])
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         post = form.instance
-        if change:
-            post.record_edit(by=request.user)
-        elif post.is_published:
-            try:
-                post.publish(by=request.user, at=post.published_at)
-            except ValidationError as refused:
-                # The blocks are saved only now, so the photo rule is checked only now:
-                # keep the work as a draft and say what is missing.
-                post.status = Post.Status.DRAFT
-                post.save(update_fields=["status", "updated_at"])
+        content_changed = set(form.changed_data) - set(STATE_FIELDS) or any(
+            formset.has_changed() for formset in formsets
+        )
+        if change and content_changed:
+            record_edit(post=post, by=request.user)
+        wanted = {name: form.cleaned_data[name] for name in STATE_FIELDS}
+        try:
+            change_state(post, by=request.user, **wanted)
+        except ValidationError as refused:
+            # The blocks are saved only now, so the photo rule is checked only now:
+            # keep the work in the status it had and say what is missing.
+            if post.status == Post.Status.DRAFT:
                 message = _("Saved as a draft, not published: %(reasons)s")
-                self.message_user(
-                    request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
-                )
+            else:
+                message = _("Saved, but its status was not changed: %(reasons)s")
+            self.message_user(
+                request, message % {"reasons": " ".join(refused.messages)}, messages.ERROR
+            )
+
+
+# What the admin's post form changes through liveblog.domain.posts, not by saving the row.
+STATE_FIELDS = ("status", "pinned", "key_event")
+
+
+def change_state(post: Post, *, by, status: str, pinned: bool, key_event: bool) -> None:
+    """Bring the post to the status and flags chosen in the admin, as the desk would."""
+    if post.status != status:
+        match status:
+            case Post.Status.PUBLISHED:
+                publish_post(post=post, by=by, at=post.published_at)
+            case Post.Status.SCHEDULED:
+                schedule_post(post=post, at=post.published_at, by=by)
+            case Post.Status.DRAFT:
+                send_back_to_draft(post=post, by=by)
+            case Post.Status.DELETED:
+                delete_post(post=post, by=by)
+    if post.pinned != pinned:
+        set_pinned(post=post, pinned=pinned, by=by)
+    if post.key_event != key_event:
+        set_key_event(post=post, key_event=key_event, by=by)
 
 
 @admin.register(Rubric)
@@ -169,6 +259,34 @@ class PhotoAdmin(AuditedAdmin):
         if "image" in form.changed_data:
             obj.renditions.all().delete()
             make_renditions_after_commit(obj)
+
+
+class BrandingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Branding
+        fields = ["name", "logo", "colour", "headline_font"]
+        widgets = {"colour": forms.TextInput({"type": "color"})}
+
+    def clean_logo(self):
+        """A logo goes through the same checks and stripping as a photo."""
+        logo = self.cleaned_data["logo"]
+        if isinstance(logo, UploadedFile):
+            return stored_file(accept_upload(logo))
+        return logo
+
+
+@admin.register(Branding)
+class BrandingAdmin(AuditedAdmin):
+    """The newsroom's name, logo and colours: one record, used on every public page."""
+
+    form = BrandingAdminForm
+    list_display = ["name", "colour", "headline_font", "updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Branding.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Event)

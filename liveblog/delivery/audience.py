@@ -58,7 +58,6 @@ class Reader:
         self._behind = True
         self._started = False
         self._busy: asyncio.Task | None = None  # the send or the catch-up in flight
-        self._stopped: asyncio.Future | None = None
         self._on_stop: Callable[[], Awaitable[None]] | None = None
         self._closing: asyncio.Task | None = None
 
@@ -67,17 +66,8 @@ class Reader:
         reload the page or its socket broke."""
         self._on_stop = on_stop
         self._started = True
-        self._stopped = asyncio.get_running_loop().create_future()
         if self._behind or self._waiting:
             self._drain_soon()
-
-    async def run(self) -> None:
-        """Send this reader its events until its socket closes, or until it must reload."""
-        self.start()
-        try:
-            await self._stopped
-        finally:
-            self.stop()
 
     def stop(self) -> None:
         self._started = False
@@ -158,8 +148,6 @@ class Reader:
         if error is not None:
             log.info("reader of session %s stopped: %r", self.session_id, error)
         self._started = False
-        if self._stopped is not None and not self._stopped.done():
-            self._stopped.set_result(None)
         if self._on_stop is not None:
             self._closing = asyncio.get_running_loop().create_task(self._on_stop())
 
@@ -178,17 +166,25 @@ async def missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | 
 
     Readers behind by the same events (thousands reconnecting after a server restart)
     share one query and one encoding: the audience keeps the answer until its next event.
+    Each reader first reads the session's position (one small query): an answer computed
+    before a later event is never reused, even before that event reaches this process,
+    because that event may have withdrawn words the answer still carries.
     """
     audience = this_process().audiences.get(session_id)
     if audience is None:
         return await fetch_missed_frames(session_id, after)
+    key = (after, await database_sync_to_async(session_last_seq)(session_id))
     answers = audience.missed
-    if after not in answers:
-        answer = answers[after] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
+    if key not in answers:
+        answer = answers[key] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
         # A failed query (database down) is not kept: the next reader asks again.
-        answer.add_done_callback(lambda done: done.exception() and answers.pop(after, None))
+        answer.add_done_callback(lambda done: done.exception() and answers.pop(key, None))
     # Shielded: a reader that disconnects meanwhile does not cancel the others' answer.
-    return await asyncio.shield(answers[after])
+    return await asyncio.shield(answers[key])
+
+
+def session_last_seq(session_id: int) -> int:
+    return LiveSession.objects.values_list("last_seq", flat=True).get(pk=session_id)
 
 
 async def fetch_missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
@@ -204,7 +200,7 @@ class Audience:
         self.seq = seq  # the newest event handed to these readers
         self.readers: set[Reader] = set()
         # Catch-up answers by the seq asked from, shared until the next event (missed_frames).
-        self.missed: dict[int, asyncio.Future] = {}
+        self.missed: dict[tuple[int, int], asyncio.Future] = {}
         self.layer = get_channel_layer()
         self.channel: str | None = None
         # Set once the first attempt to subscribe is over, whatever its outcome.
@@ -341,9 +337,7 @@ def session_positions(session_ids: list[int]) -> dict[int, tuple[int, bool]]:
 
 def events_since(session_id: int, seq: int) -> list[Event]:
     # Readers further behind than this find the gap themselves and catch up (or reload).
-    return list(
-        Event.objects.filter(session_id=session_id, seq__gt=seq).order_by("seq")[:CATCH_UP_LIMIT]
-    )
+    return list(Event.objects.filter(session_id=session_id).after(seq)[:CATCH_UP_LIMIT])
 
 
 def resync_interval() -> float:

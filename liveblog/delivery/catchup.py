@@ -17,7 +17,11 @@ from liveblog.models import Event, LiveSession
 # A reader further behind than this reloads the page: one fresh page is cheaper
 # than replaying hundreds of edits, and the page shows only the latest posts anyway.
 CATCH_UP_LIMIT = 300
-# Every poller of a session asks the same few URLs; a short cache absorbs them.
+# Every poller of a session asks the same few URLs; a short cache absorbs them. Short also
+# because an answer may carry words withdrawn since (the log itself is redacted at once,
+# liveblog.domain.events): `must-revalidate` forbids a proxy or CDN to serve it stale after
+# these seconds (when the server is unreachable, say), so withdrawn text leaves every cache
+# within them, as it leaves open pages.
 CACHE_SECONDS = 3
 
 
@@ -27,7 +31,7 @@ def missed_events(session_id: int, after: int) -> list[Event] | None:
     if after > last_seq or last_seq - after > CATCH_UP_LIMIT:
         # Ahead of the log means the page came from another history (a restored database).
         return None
-    return list(Event.objects.filter(session_id=session_id, seq__gt=after).order_by("seq"))
+    return list(Event.objects.filter(session_id=session_id).after(after))
 
 
 def parse_after(value: str | None) -> int | None:
@@ -50,5 +54,5 @@ def events(request, slug: str):
     else:
         payload = {"reload": False, "events": [event.as_message() for event in missed]}
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS, must_revalidate=True)
     return response

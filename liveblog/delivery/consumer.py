@@ -63,3 +63,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
 def session_position(slug: str) -> tuple[int, int] | None:
     return LiveSession.objects.filter(slug=slug).values_list("pk", "last_seq").first()
+
+
+class NoSuchSocket(AsyncWebsocketConsumer):
+    """Any other websocket path: refused at the handshake (HTTP 403), logged at info, never a
+    server error (anyone can ask, so a traceback per request would flood the logs)."""
+
+    channel_layer_alias = None
+
+    async def connect(self) -> None:
+        log.info(
+            "websocket handshake to an unknown path refused: %s", self.scope.get("path", "")[:200]
+        )
+        await self.close()

@@ -2,12 +2,14 @@
 
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.urls import path
+from django.urls import path, re_path
 
-from liveblog.delivery.consumer import LiveConsumer
+from liveblog.delivery.consumer import LiveConsumer, NoSuchSocket
 from liveblog.delivery.guards import Backpressure, SocketsPerAddress
 
 websocket_urls = [path("ws/live/<slug:slug>/", LiveConsumer.as_asgi())]
+# Any other path is refused at the handshake, quietly (see NoSuchSocket).
+refuse_the_rest = [re_path(r"", NoSuchSocket.as_asgi())]
 
 
 def reader_socket_path(slug: str) -> str:
@@ -19,5 +21,5 @@ def reader_socket_path(slug: str) -> str:
 # hold more than its share of sockets, nor a reader that does not read make the server hold
 # what it is owed.
 websocket_application = Backpressure(
-    SocketsPerAddress(AllowedHostsOriginValidator(URLRouter(websocket_urls)))
+    SocketsPerAddress(AllowedHostsOriginValidator(URLRouter(websocket_urls + refuse_the_rest)))
 )

@@ -469,6 +469,18 @@ STORM_POSTS = [
     },
 ]
 
+# The fictional newsroom the demo shows (Django admin → Newsroom branding to change it).
+NEWSROOM = {"name": "La Gazette des Deux-Rives", "colour": "#a4161a", "headline_font": "serif"}
+
+# What editors would write as each live's summary (one point a line).
+SUMMARIES = {
+    "marathon-des-deux-rives": (
+        "Amina Diallo remporte le marathon et bat le record de l'épreuve de 48 secondes.\n"
+        "Près de 18 000 coureurs au départ, 96 nationalités représentées.\n"
+        "Les ponts rouvrent progressivement à la circulation à partir de 14 heures."
+    ),
+}
+
 SESSIONS = [
     {
         "slug": "marathon-des-deux-rives",

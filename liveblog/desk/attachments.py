@@ -1,18 +1,42 @@
 """Photos sent from the composer: stored as soon as they arrive, credited, described.
+Cards of the embeds and links in it: read from their sites when the composer is sent.
 
 Kept in one place because uploads will grow (renditions, EXIF, drag and drop).
 """
 
 import re
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
-from liveblog.desk.composer import plain
-from liveblog.models import Photo, PhotoCredit
-from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+from liveblog.content.social import describe_embed
+from liveblog.content.text import plain
+from liveblog.desk.cards import card_for
+from liveblog.desk.composer import MAX_BLOCKS
+from liveblog.domain.photos import credit_named
+from liveblog.models import LinkCard, Photo, PhotoCredit
+from liveblog.photos.imaging import (
+    accept_upload,
+    decoding,
+    store_photo,
+    suggested_credit,
+    suggested_fields,
+)
 
 UPLOAD_KEY = re.compile(r"^blocks-(\d+)-image$")
+# Each photo is decoded in turn; more than this in one sending is not a journalist's
+# post but a load on the server (the rest are refused, with the blocks kept).
+MAX_UPLOADS_PER_REQUEST = 10
+TOO_MANY_UPLOADS = _(
+    "At most %(limit)s photos can be sent at once: send this one again after publishing."
+)
+
+
+def upload_order(key: str) -> int:
+    match = UPLOAD_KEY.match(key)
+    return int(match.group(1)) if match else -1
 
 
 def keep_uploaded_photos(data, files, user) -> dict[int, str]:
@@ -20,29 +44,39 @@ def keep_uploaded_photos(data, files, user) -> dict[int, str]:
     mutable copy of the form post), so an error elsewhere in the composer never loses an
     upload. Returns, per block number, why an upload was refused."""
     refused = {}
-    for key in files:
+    taken = 0
+    for key in sorted(files, key=upload_order):
         match = UPLOAD_KEY.match(key)
         if not match:
             continue
         index = int(match.group(1))
         prefix = f"blocks-{index}-"
+        if taken >= MAX_UPLOADS_PER_REQUEST:
+            refused[index] = str(TOO_MANY_UPLOADS % {"limit": MAX_UPLOADS_PER_REQUEST})
+            continue
+        taken += 1
         try:
-            accepted = accept_upload(files[key])
+            with decoding(files[key]):
+                photo = keep_one(files[key], data, prefix, user)
         except ValidationError as error:
             refused[index] = " ".join(error.messages)
             continue
         finally:
             files[key].seek(0)
-        prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
-        photo = store_photo(
-            accepted,
-            by=user,
-            caption=plain(data.get(prefix + "caption", ""))[:500],
-            alt_text=plain(data.get(prefix + "alt_text", ""))[:300],
-            credit=credit_named(data.get(prefix + "credit", "")),
-        )
         data[prefix + "photo"] = str(photo.pk)
     return refused
+
+
+def keep_one(file, data, prefix: str, user) -> Photo:
+    accepted = accept_upload(file)
+    prefill_from_metadata(data, prefix, suggested_fields(accepted.source))
+    return store_photo(
+        accepted,
+        by=user,
+        caption=plain(data.get(prefix + "caption", ""))[:500],
+        alt_text=plain(data.get(prefix + "alt_text", ""))[:300],
+        credit=credit_named(data.get(prefix + "credit", "")),
+    )
 
 
 def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
@@ -58,32 +92,50 @@ def prefill_from_metadata(data, prefix: str, suggested: dict[str, str]) -> None:
         data[prefix + "prefilled"] = "1"
 
 
-def describe_photo(photo: Photo, *, caption: str, alt_text: str, credit: str) -> None:
-    """Bring a stored photo's caption, alt text and credit in line with the composer."""
-    photo.caption, photo.alt_text = caption, alt_text
-    photo.credit = credit_named(credit)
-    photo.save(update_fields=["caption", "alt_text", "credit"])
-
-
-def credit_named(label: str) -> PhotoCredit | None:
-    """The credit picked in the type-ahead (“© Agency Photo/Name”), or a new one read from it."""
-    label = plain(label).removeprefix("©").strip()
-    if not label:
-        return None
-    for credit in PhotoCredit.objects.all():
-        if credit.label.removeprefix("© ") == label:
-            return credit
-    who, _sep, via = label.partition(" via ")
-    agency, _sep, photographer = who.rpartition(" Photo/")
-    fields = {"agency": agency[:120], "photographer": (photographer or who)[:120]}
-    if not agency:
-        fields = {"agency": "", "photographer": who[:120]}
-    try:
-        with transaction.atomic():
-            return PhotoCredit.objects.get_or_create(**fields, via=via[:120])[0]
-    except IntegrityError:
-        return PhotoCredit.objects.get(**fields, via=via[:120])
-
-
 def credit_labels() -> list[str]:
     return [credit.label for credit in PhotoCredit.objects.all()]
+
+
+CARD_KINDS = ("embed", "link")
+CARD_URL = forms.URLField(max_length=500, assume_scheme="https")
+
+
+def attach_cards(data, *, refresh: str = "") -> None:
+    """Read the card of each embed and related link in the composer post (`data`, a mutable
+    copy) whose URL has none yet, and fill the block's empty fields from it once per URL
+    (`card_of` remembers which), for the journalist to check or correct. `refresh` is the
+    composer's change: `card-<n>` reads block n's card again. A card that cannot be read
+    changes nothing: the block is then a plain link, filled in by hand."""
+    if not settings.LIVEBLOG_CARDS_FETCH:
+        return
+    for index in range(blocks_sent(data)):
+        prefix = f"blocks-{index}-"
+        kind = data.get(prefix + "kind")
+        try:
+            url = CARD_URL.clean(data.get(prefix + "url", "").strip())
+        except ValidationError:
+            continue
+        if kind not in CARD_KINDS or not url:
+            continue
+        if kind == "embed" and not describe_embed(url).is_known:
+            continue
+        card, _fresh = card_for(url, refresh=refresh == f"card-{index}")
+        if card.is_read and data.get(prefix + "card_of") != url:
+            fill_from_card(data, prefix, kind, card)
+            data[prefix + "card_of"] = url
+
+
+def fill_from_card(data, prefix: str, kind: str, card: LinkCard) -> None:
+    found = (
+        {"text": card.text, "attribution": card.author}
+        if kind == "embed"
+        else {"link_title": card.title, "text": card.text}
+    )
+    for name, value in found.items():
+        if value and not data.get(prefix + name, "").strip():
+            data[prefix + name] = value
+
+
+def blocks_sent(data) -> int:
+    total = data.get("blocks-TOTAL_FORMS", "")
+    return min(int(total), MAX_BLOCKS) if total.isdigit() else 0

@@ -6,21 +6,29 @@ to http(s) only. Adding, moving and removing blocks are plain form posts too, so
 the composer works the same with JavaScript off.
 """
 
+import re
+import uuid
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
-from liveblog.content.text import fold
+from liveblog.content.text import fold, plain, without_nul
 from liveblog.domain.roles import can_create_rubric, is_editor
-from liveblog.models import Block, Photo, Rubric
+from liveblog.models import Block, LinkCard, Photo, Rubric
 
 MAX_BLOCKS = 40
-POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version")
+# A long feature is 30,000 characters; past 100,000 a post is a document pasted by mistake,
+# and its event would be too big to send to readers (liveblog.domain.events).
+MAX_POST_CHARACTERS = 100_000
+TEXT_FIELDS = ("text", "attribution", "url", "link_title", "caption", "alt_text", "credit")
+POST_FIELDS = ("rubric", "title", "scheduled_for", "displayed_at", "version", "submission_key")
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BLOCK_FIELDS = (
     "kind",
     "text",
@@ -32,14 +40,35 @@ BLOCK_FIELDS = (
     "caption",
     "alt_text",
     "credit",
+    "card_of",
 )
 CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def plain(value: str) -> str:
-    """Text that will never be HTML: tags removed, spaces tidied (templates escape the rest)."""
-    return " ".join(strip_tags(value or "").split())
+def without_nuls(data):
+    """A copy of a form post (QueryDict) with NUL characters dropped from every value."""
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [without_nul(v) if isinstance(v, str) else v for v in values])
+    return cleaned
+
+
+class PhotoChoiceField(forms.ModelChoiceField):
+    """A photo by its number: anything that is not one (“abc”, a 30-digit number) is an
+    unknown photo, never a database error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not str(value).isdigit() or len(str(value)) > 18:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def photo_number(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class PlainTextField(forms.CharField):
@@ -60,13 +89,21 @@ class PostForm(forms.Form):
         help_text=_("Editors only: the time readers see, for example to backdate a post."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One per new post's composer, sent with each try: a retry is recognised (publishing).
+    submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.action = action
+        if not self.is_bound and not self.initial.get("submission_key"):
+            self.initial["submission_key"] = uuid.uuid4().hex
         if not is_editor(user):
             del self.fields["displayed_at"]
+
+    def clean_submission_key(self) -> str:
+        key = self.cleaned_data["submission_key"]
+        return key if SUBMISSION_KEY.fullmatch(key) else ""
 
     def clean_rubric(self) -> str:
         name = self.cleaned_data["rubric"]
@@ -115,9 +152,7 @@ class BlockForm(forms.Form):
         label=_("Link kind"), choices=Block.LinkKind.choices, required=False
     )
     link_title = PlainTextField(label=_("Link title"), max_length=200, required=False)
-    photo = forms.ModelChoiceField(
-        queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput
-    )
+    photo = PhotoChoiceField(queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput)
     # Only the transport: liveblog.photos.imaging judges the file and desk_photos stores it.
     image = forms.FileField(label=_("Photo"), required=False)
     caption = PlainTextField(label=_("Caption"), max_length=500, required=False)
@@ -128,6 +163,8 @@ class BlockForm(forms.Form):
         help_text=_("What the image shows, for readers who cannot see it."),
     )
     credit = PlainTextField(label=_("Credit"), max_length=400, required=False)
+    # The URL whose card already filled this block's fields (liveblog.desk.attachments).
+    card_of = forms.CharField(required=False, widget=forms.HiddenInput)
     upload_error = ""  # set by the view when the photo pipeline refused this block's file
 
     @property
@@ -136,10 +173,31 @@ class BlockForm(forms.Form):
 
     @property
     def stored_photo(self) -> Photo | None:
-        photo_id = self["photo"].value()
+        photo_id = photo_number(self["photo"].value())
         return (
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
         )
+
+    @property
+    def reads_cards(self) -> bool:
+        return settings.LIVEBLOG_CARDS_FETCH
+
+    @property
+    def card(self) -> LinkCard | None:
+        """The card read for this embed's or link's URL, failed or not, for the preview."""
+        url = self["url"].value()
+        if self.kind_name not in (Block.Kind.EMBED, Block.Kind.LINK) or not url:
+            return None
+        return LinkCard.objects.filter(url=url).first()
+
+    def card_preview(self) -> Block | None:
+        """The block as readers will see it (unsaved), when its card could be read."""
+        card = self.card
+        if card is None or not card.is_read:
+            return None
+        fields = {name: self[name].value() or "" for name in ("text", "attribution", "link_title")}
+        link_kind = self["link_kind"].value() or Block.LinkKind.ARTICLE
+        return Block(kind=self.kind_name, url=card.url, link_kind=link_kind, card=card, **fields)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -189,6 +247,18 @@ class BaseBlockFormSet(forms.BaseFormSet):
             return
         if not self.filled_blocks():
             raise ValidationError(_("Write at least one block: a paragraph, a photo, a quote…"))
+        size = sum(
+            len(block.get(name) or "") for block in self.filled_blocks() for name in TEXT_FIELDS
+        )
+        if size > MAX_POST_CHARACTERS:
+            raise ValidationError(
+                _(
+                    "This post is %(size)s characters long, more than the %(limit)s a post can "
+                    "be: split it into several posts."
+                ),
+                code="too_long",
+                params={"size": size, "limit": MAX_POST_CHARACTERS},
+            )
 
     def filled_blocks(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if not form.cleaned_data.get("empty")]
@@ -274,6 +344,7 @@ def state_of(post) -> dict:
     for index, block in enumerate(post.blocks.select_related("photo__credit")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
+        fields["card_of"] = block.url if block.card_id else ""
         if block.photo:
             fields |= {
                 "caption": block.photo.caption,

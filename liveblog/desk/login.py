@@ -1,13 +1,19 @@
 """Login throttling: too many failed attempts on one account, or from one address, lock it out
-for a while. Counts live in the cache (Redis when REDIS_URL is set, so all processes agree)."""
+for a while. Counts live in the cache (Redis when REDIS_URL is set, so all processes agree).
+
+Redis down does not stop anyone logging in: the counts are then kept in each server
+process (a fallback, logged), so throttling goes on, per process, until Redis is back.
+"""
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.text import fold
+from liveblog.resilient_cache import ResilientCache
+
+cache = ResilientCache("login throttling", fallback=True)
 
 
 def client_address(request) -> str:

@@ -15,15 +15,24 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from liveblog.desk.views import post_for, session_for
+from liveblog.domain.posts import check_photos_publishable, record_edit
 from liveblog.domain.roles import can_edit_post, can_write_in, is_editor, require, uses_desk
+from liveblog.domain.sessions import update_header
 from liveblog.models import Block, LiveSession, Photo, Post
-from liveblog.photos.imaging import accept_upload, store_photo, suggested_credit, suggested_fields
+from liveblog.photos.imaging import (
+    accept_upload,
+    decoding,
+    store_photo,
+    suggested_credit,
+    suggested_fields,
+)
 
 RESULTS_SHOWN = 24
 SEARCHED_FIELDS = (
@@ -45,11 +54,13 @@ def upload(request):
     if file is None:
         return JsonResponse({"error": _("Choose a photo to upload.")}, status=422)
     try:
-        accepted = accept_upload(file)
+        with decoding(file):
+            accepted = accept_upload(file)
+            suggested = suggested_fields(accepted.source)
+            photo = store_photo(accepted, by=request.user)
+            del accepted  # its pixels go before the budget is given back
     except ValidationError as refused:
         return JsonResponse({"error": " ".join(refused.messages)}, status=422)
-    suggested = suggested_fields(accepted.source)
-    photo = store_photo(accepted, by=request.user)
     return JsonResponse(
         {
             "photo": photo.pk,
@@ -82,8 +93,8 @@ def reuse_in_post(post: Post, photo: Photo, *, by) -> Block:
             photo=photo,
         )
         if post.is_published:
-            post.check_photos_publishable()
-        post.record_edit(by=by)
+            check_photos_publishable(post)
+        record_edit(post=post, by=by)
     return block
 
 
@@ -145,9 +156,8 @@ def library_url(query: str = "", session: LiveSession | None = None, post: Post 
 @login_required
 @require_POST
 def use_in_post(request, slug: str, post_id: int):
-    session = get_object_or_404(LiveSession, slug=slug)
-    post = get_object_or_404(Post, pk=post_id, session=session)
-    require(can_edit_post(request.user, post))
+    session = session_for(request, slug)
+    post = post_for(request, session, post_id)
     photo = chosen_photo(request)
     try:
         reuse_in_post(post, photo, by=request.user)
@@ -159,14 +169,14 @@ def use_in_post(request, slug: str, post_id: int):
 @login_required
 @require_POST
 def use_as_lead(request, slug: str):
-    session = get_object_or_404(LiveSession, slug=slug)
+    session = session_for(request, slug)
     require(is_editor(request.user))
     photo = chosen_photo(request)
     if not (photo.alt_text.strip() and photo.credit_id):
-        # The rule posts obey (Post.check_photos_publishable) holds for the lead photo too.
+        # The rule posts obey (domain.posts.check_photos_publishable) holds for the lead photo too.
         refusal = _("The photo “%(photo)s” needs alt text and a credit to lead the live.")
         return used(request, session, None, messages.ERROR, refusal % {"photo": photo})
-    session.update_header(by=request.user, lead_photo=photo)
+    update_header(session=session, by=request.user, lead_photo=photo)
     return used(
         request, session, None, messages.SUCCESS, _("Lead photo changed: readers see it now.")
     )

@@ -1,6 +1,6 @@
 """Desk actions on one post: write, edit (with conflict detection), delete and undo,
-pin, key event, revisions. Each view checks permission, validates, calls one model
-method or workflow, and renders the full page or, for htmx, the fragment."""
+pin, key event, revisions. Each view checks permission, validates, calls one domain
+function (liveblog.domain), and renders the full page or, for htmx, the fragment."""
 
 import logging
 
@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from liveblog.desk.attachments import keep_uploaded_photos
-from liveblog.desk.composer import Composer
-from liveblog.desk.publishing import EditConflict, save_post
-from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for, timeline
+from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
+from liveblog.desk.composer import Composer, without_nuls
+from liveblog.desk.publishing import EditConflict, save_composer
+from liveblog.desk.timeline import Filters, with_summaries
+from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
+from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import Draft, Post, Revision
@@ -59,8 +61,10 @@ def edit_post(request, slug: str, post_id: int):
 
 
 def compose(request, session, post: Post | None):
-    data = request.POST.copy()
+    data = without_nuls(request.POST)
     refused = keep_uploaded_photos(data, request.FILES, request.user)
+    # Before validation: a related link whose page gives its title needs none typed.
+    attach_cards(data, refresh=data.get("change", ""))
     if change := data.get("change"):
         if change == "clear":
             Draft.discard(request.user, session, post)
@@ -70,8 +74,10 @@ def compose(request, session, post: Post | None):
     composer = Composer(data, request.FILES, user=request.user, refused=refused)
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
+    if asks_before_publishing(session, post, data):
+        return confirm_publishing_after_end(request, session, post, data)
     try:
-        saved = save_post(composer, by=request.user, session=session, post=post)
+        saved = save_composer(composer, by=request.user, session=session, post=post)
     except ValidationError as error:
         composer.post_form.add_error(None, error)
         return render_composer(request, session, composer, post=post, status=422)
@@ -93,6 +99,42 @@ def compose(request, session, post: Post | None):
         fresh = Composer(user=request.user, initial={}, blocks=[{"kind": "paragraph"}])
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
+
+
+# Actions that put a post in front of readers; in an ended live they are confirmed first.
+OUT_TO_READERS = ("publish", "schedule")
+
+
+def asks_before_publishing(session, post: Post | None, data) -> bool:
+    """An ended live's readers think it is over: a new post there is asked about first."""
+    ended = session.status in (session.Status.ENDED, session.Status.ARCHIVED)
+    first_time = post is None or not post.is_published
+    wants_out = data.get("action") in OUT_TO_READERS
+    return ended and first_time and wants_out and data.get("after_end") != "confirmed"
+
+
+def confirm_publishing_after_end(request, session, post: Post | None, data):
+    """ "This live has ended. Publish anyway?": the whole composer rides along in hidden
+    fields (uploaded photos already stored), so either answer loses nothing."""
+    kept = [
+        (name, value)
+        for name, values in data.lists()
+        if name not in ("csrfmiddlewaretoken", "action", "change", "after_end")
+        for value in values
+    ]
+    context = {
+        "session": session,
+        "post": post,
+        "kept": kept,
+        "action": data.get("action"),
+        "target": reverse("desk:post-edit", args=[session.slug, post.pk])
+        if post
+        else reverse("desk:post-new", args=[session.slug]),
+    }
+    template = "liveblog/desk_confirm_ended.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, context, status=409)
 
 
 def saved_message(post: Post, *, is_new: bool) -> str:
@@ -118,7 +160,7 @@ def delete_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     if request.method == "POST":
-        post.delete_softly(by=request.user)
+        changes.delete_post(post=post, by=request.user)
         messages.success(request, _("Post deleted. An editor can bring it back."))
         return go_to(request, desk_url(session))
     return render(request, "liveblog/desk_delete.html", {"session": session, "post": post})
@@ -130,31 +172,46 @@ def undelete_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     require(is_editor(request.user) and post.status == Post.Status.DELETED)
-    post.restore(by=request.user)
-    messages.success(request, _("Post restored."))
+    refused = changes.restore_post(post=post, by=request.user)
+    if refused:
+        message = _("Post restored as a draft, not put back out: %(reasons)s")
+        messages.warning(request, message % {"reasons": " ".join(refused)})
+    else:
+        messages.success(request, _("Post restored."))
     return go_to(request, desk_url(session, post))
 
 
 @login_required
 @require_POST
 def toggle_pinned(request, slug: str, post_id: int):
-    return toggle(request, slug, post_id, "set_pinned", "pinned")
+    return toggle(request, slug, post_id, "pinned")
 
 
 @login_required
 @require_POST
 def toggle_key_event(request, slug: str, post_id: int):
-    return toggle(request, slug, post_id, "set_key_event", "key_event")
+    return toggle(request, slug, post_id, "key_event")
 
 
-def toggle(request, slug: str, post_id: int, method: str, flag: str):
+def toggle(request, slug: str, post_id: int, flag: str):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
-    getattr(post, method)(not getattr(post, flag), by=request.user)
+    if flag == "pinned":
+        changes.set_pinned(post=post, pinned=not post.pinned, by=request.user)
+    else:
+        changes.set_key_event(post=post, key_event=not post.key_event, by=request.user)
     if not request.htmx:
         return redirect(desk_url(session, post))
-    post = Post.objects.for_display().select_related("session").get(pk=post.pk)
-    context = {**timeline(session, request.user), "post": post}
+    # Only this post is redrawn, open (the person is looking at it): its line needs the
+    # post with its summary, its session, the role and the timeline's filters.
+    post = with_summaries([Post.objects.for_display().select_related("session").get(pk=post.pk)])[0]
+    context = {
+        "session": session,
+        "post": post,
+        "is_editor": is_editor(request.user),
+        "filters": Filters.of_request(request),
+        "expanded": post.pk,
+    }
     return render(request, "liveblog/desk.html#desk_post", context)
 
 

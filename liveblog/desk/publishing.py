@@ -1,85 +1,34 @@
-"""Saving the composer: a post's content replaced in one transaction, then published,
-scheduled or kept as a draft, and kept as a revision.
+"""Saving the composer: the valid form translated into the plain values of
+liveblog.domain.writing.save_post, which writes the post."""
 
-Two people editing the same post are never silently overwritten: each save carries
-the version its editor started from, and a conditional update refuses a stale one.
-"""
-
-from django.db import transaction
-from django.utils import timezone
-
-from liveblog.desk.attachments import describe_photo
 from liveblog.desk.composer import Composer
-from liveblog.domain.audit import record_change
-from liveblog.domain.revisions import original_of, replace_blocks, snapshot
-from liveblog.models import Block, LiveSession, Post, Rubric
+from liveblog.domain.writing import BlockContent, EditConflict, save_post
+from liveblog.models import LiveSession, Post
+
+__all__ = ["EditConflict", "save_composer"]
 
 
-class EditConflict(Exception):
-    """Someone saved the post since this editor opened it."""
-
-    def __init__(self, current: Post):
-        super().__init__(f"post {current.pk} is at version {current.version}")
-        self.current = current
-
-
-def save_post(composer: Composer, *, by, session: LiveSession, post: Post | None = None) -> Post:
-    """Create or rewrite a post from a valid composer, then act on the button pressed."""
+def save_composer(
+    composer: Composer, *, by, session: LiveSession, post: Post | None = None
+) -> Post:
+    """Create or rewrite a post from a valid composer, then act on the button pressed. A new
+    post's composer carries its `submission_key`: a retry of the same sending returns the
+    post the first try made."""
     fields = composer.post_form.cleaned_data
-    blocks = composer.blocks.filled_blocks()
-    rubric_name = fields["rubric"]
-    is_new = post is None
-    with transaction.atomic():
-        rubric = Rubric.named(rubric_name) if rubric_name else None
-        if is_new:
-            post = Post.objects.create(
-                session=session, author=by, title=fields["title"], rubric=rubric
-            )
-            record_change("post.created", by=by, post=post, detail={"action": composer.action})
-        else:
-            # Built before the claim changes the post, saved only if the claim wins.
-            original = original_of(post)
-            claim_for_edit(post, composer.expected_version, title=fields["title"], rubric=rubric)
-            if original:
-                original.save()
-        for block in blocks:
-            if block["kind"] == Block.Kind.PHOTO and block["photo"]:
-                describe_photo(
-                    block["photo"],
-                    caption=block["caption"],
-                    alt_text=block["alt_text"],
-                    credit=block["credit"],
-                )
-        replace_blocks(post, blocks)
-        apply_action(post, composer.action, by=by, fields=fields, is_new=is_new)
-        snapshot(post, by=by)
-    return post
-
-
-def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
-    """Write the new title and rubric only if nobody saved since `expected_version`."""
-    claimed = Post.objects.filter(pk=post.pk, version=expected_version).update(
-        **content, updated_at=timezone.now()
+    return save_post(
+        session=session,
+        by=by,
+        post=post,
+        title=fields["title"],
+        rubric=fields["rubric"],
+        blocks=[block_content(block) for block in composer.blocks.filled_blocks()],
+        action=composer.action,
+        scheduled_for=fields.get("scheduled_for"),
+        displayed_at=fields.get("displayed_at"),
+        expected_version=composer.expected_version,
+        submission_key=fields.get("submission_key", "") if post is None else "",
     )
-    if not claimed:
-        raise EditConflict(Post.objects.for_display().get(pk=post.pk))
-    post.refresh_from_db()
 
 
-def apply_action(post: Post, action: str, *, by, fields: dict, is_new: bool) -> None:
-    """After new content: tell readers of an edit, then publish, schedule or hold it back."""
-    displayed_at = fields.get("displayed_at")
-    if not is_new:
-        if displayed_at and post.is_published:
-            post.published_at = displayed_at
-        post.record_edit(by=by)
-    if post.is_published:
-        return
-    if action == "publish":
-        post.publish(by=by, at=displayed_at or timezone.now())
-    elif action == "schedule":
-        post.schedule(fields["scheduled_for"], by=by)
-    elif post.status == Post.Status.SCHEDULED:
-        post.status, post.published_at = Post.Status.DRAFT, None
-        post.save(update_fields=["status", "published_at", "updated_at"])
-        record_change("post.unscheduled", by=by, post=post)
+def block_content(cleaned: dict) -> BlockContent:
+    return {name: cleaned[name] for name in BlockContent.__annotations__ if name in cleaned}

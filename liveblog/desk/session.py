@@ -1,18 +1,21 @@
 """Editors' controls of a session: start, end, headline, standfirst, lead photo, credits;
-its audit log and its archive."""
+its audit log and its archive. Creating, scheduling, staffing, rubrics, reopening,
+archiving and deleting are in liveblog.desk.lives."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liveblog.desk.composer import PlainTextField, plain
+from liveblog.desk.composer import PhotoChoiceField, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
+from liveblog.domain import sessions as changes
 from liveblog.domain.archive import dumps, export_session
 from liveblog.domain.roles import is_editor, require
 from liveblog.models import AuditEntry, LiveSession, Photo
@@ -26,7 +29,16 @@ class HeaderForm(forms.Form):
     standfirst = forms.CharField(
         label=gettext_lazy("Standfirst"), required=False, widget=forms.Textarea({"rows": 3})
     )
-    lead_photo = forms.ModelChoiceField(
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 5}),
+        help_text=gettext_lazy(
+            "The key points so far, one per line: readers see them as a list, updated live."
+        ),
+    )
+    lead_photo = PhotoChoiceField(
         label=gettext_lazy("Lead photo"),
         queryset=Photo.objects.all(),
         required=False,
@@ -53,6 +65,11 @@ class HeaderForm(forms.Form):
     def clean_standfirst(self) -> str:
         return "\n".join(plain(line) for line in self.cleaned_data["standfirst"].splitlines())
 
+    def clean_summary(self) -> str:
+        # Plain text, one point a line: tags are dropped, blank lines too.
+        lines = (plain(line) for line in self.cleaned_data["summary"].splitlines())
+        return "\n".join(line for line in lines if line)
+
     def clean_credits(self) -> str:
         return "\n".join(plain(line) for line in self.cleaned_data["credits"].splitlines())
 
@@ -69,12 +86,13 @@ def edit_header(request, slug: str):
     initial = {
         "headline": session.headline,
         "standfirst": session.standfirst,
+        "summary": session.summary,
         "lead_photo": session.lead_photo,
         "credits": session.credits,
     }
     form = HeaderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session.update_header(by=request.user, **form.cleaned_data)
+        changes.update_header(session=session, by=request.user, **form.cleaned_data)
         messages.success(request, _("Header updated: readers see it now."))
         return redirect(desk_url(session))
     status = 422 if form.is_bound else 200
@@ -86,9 +104,17 @@ def edit_header(request, slug: str):
 @require_POST
 def start_session(request, slug: str):
     session = editor_session(request, slug)
-    if session.status != LiveSession.Status.LIVE:
-        session.start(by=request.user)
-        messages.success(request, _("The live has started."))
+    if session.status == LiveSession.Status.LIVE:
+        return redirect(desk_url(session))
+    was_ended = session.status == LiveSession.Status.ENDED
+    try:
+        # On an ended live this reopens it (liveblog.domain.sessions.start_session).
+        changes.start_session(session=session, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        done = _("The live is running again.") if was_ended else _("The live has started.")
+        messages.success(request, done)
     return redirect(desk_url(session))
 
 
@@ -97,7 +123,7 @@ def start_session(request, slug: str):
 def end_session(request, slug: str):
     session = editor_session(request, slug)
     if session.status == LiveSession.Status.LIVE:
-        session.end(by=request.user)
+        changes.end_session(session=session, by=request.user)
         messages.success(request, _("The live has ended."))
     return redirect(desk_url(session))
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from liveblog.desk import photo_library, posts, session, views
+from liveblog.desk import lives, photo_library, posts, session, views
 
 app_name = "desk"
 
@@ -14,12 +14,25 @@ urlpatterns = [
     # Before "<slug:slug>/", which would take "photos" for a session.
     path("photos/", photo_library.library, name="photos"),
     path("photos/upload/", photo_library.upload, name="photo-upload"),
+    # Its slug is reserved (liveblog.domain.lives.RESERVED_SLUGS).
+    path("new/", lives.new_live, name="live-new"),
     path("<slug:slug>/", views.desk_session, name="session"),
     path("<slug:slug>/autosave/", views.autosave, name="autosave"),
     path("<slug:slug>/presence/", views.presence, name="presence"),
     path("<slug:slug>/header/", session.edit_header, name="session-header"),
     path("<slug:slug>/start/", session.start_session, name="session-start"),
     path("<slug:slug>/end/", session.end_session, name="session-end"),
+    path("<slug:slug>/reopen/", lives.reopen, name="session-reopen"),
+    path("<slug:slug>/archive/", lives.archive, name="session-archive"),
+    path("<slug:slug>/delete/", lives.delete, name="session-delete"),
+    path("<slug:slug>/schedule/", lives.schedule, name="session-schedule"),
+    path("<slug:slug>/people/", lives.people, name="session-people"),
+    path("<slug:slug>/rubrics/", lives.rubrics, name="session-rubrics"),
+    path(
+        "<slug:slug>/rubrics/<int:rubric_id>/withdraw/",
+        lives.withdraw_rubric,
+        name="session-rubric-withdraw",
+    ),
     path("<slug:slug>/audit/", session.audit_log, name="audit"),
     path("<slug:slug>/export/", session.export, name="session-export"),
     path("<slug:slug>/lead-photo/", photo_library.use_as_lead, name="session-lead-photo"),

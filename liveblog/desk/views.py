@@ -9,21 +9,20 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from liveblog.desk.attachments import credit_labels
-from liveblog.desk.composer import Composer, new_post_state, state_of
+from liveblog.desk.composer import Composer, new_post_state, state_of, without_nul
 from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.desk.timeline import DESK_TIMELINE_SIZE, Filters, timeline
 from liveblog.domain.roles import (
     can_edit_post,
+    can_run_lives,
     can_write_in,
     desk_sessions,
-    is_editor,
     require,
     uses_desk,
 )
 from liveblog.models import Draft, LiveSession, Post, Presence, Rubric
 
-# The desk redraws its timeline on every event of the session, so it holds the latest
-# posts, the ones a shift corrects; older ones stay on the reader page.
-DESK_TIMELINE_SIZE = 50
+__all__ = ["DESK_TIMELINE_SIZE", "timeline"]  # Where the desk's views and tests find them.
 
 
 class LoginView(auth_views.LoginView):
@@ -48,16 +47,18 @@ def post_for(request, session: LiveSession, post_id: int) -> Post:
 def sessions(request):
     require(uses_desk(request.user))
     listed = desk_sessions(request.user).listed()
-    return render(request, "liveblog/desk_sessions.html", {"sessions": listed})
+    context = {"sessions": listed, "can_create": can_run_lives(request.user)}
+    return render(request, "liveblog/desk_sessions.html", context)
 
 
 @login_required
 @vary_on_headers("HX-Request")
 def desk_session(request, slug: str):
     session = session_for(request, slug)
-    # A history restore (back button, htmx's cache missed) needs the whole page.
+    filters = Filters.of_request(request)
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "liveblog/desk.html#timeline", timeline(session, request.user))
+        context = timeline(session, request.user, filters)
+        return render(request, "liveblog/desk.html#timeline", context)
     draft = Draft.find(request.user, session)
     state = draft.data if draft else new_post_state()
     composer = Composer.from_state(state, user=request.user)
@@ -71,32 +72,19 @@ def desk_context(request, session, composer, *, post=None, draft=None, **extra) 
         "composer": composer,
         "post": post,
         "draft": draft,
-        "rubrics": Rubric.objects.values_list("name", flat=True),
+        "rubrics": offered_rubrics(session),
         "credit_labels": credit_labels(),
         "others_here": Presence.others_here(session, request.user),
-        **timeline(session, request.user),
+        **timeline(session, request.user, Filters.of_request(request)),
         **extra,
     }
 
 
-def timeline(session: LiveSession, user) -> dict:
-    """The session's posts as readers see them, plus those not out yet and, for editors, deleted."""
-    posts = session.posts.for_display().select_related("session")
-    editor = is_editor(user)
-    pending = posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
-    if not editor:
-        pending = pending.filter(author=user)
-    published = list(posts.published().newest_first()[: DESK_TIMELINE_SIZE + 1])
-    return {
-        "session": session,
-        "is_editor": editor,
-        "published": published[:DESK_TIMELINE_SIZE],
-        "more_published": len(published) > DESK_TIMELINE_SIZE,
-        "pending": pending.order_by("published_at", "-created_at"),
-        "deleted": posts.filter(status=Post.Status.DELETED).newest_first()[:DESK_TIMELINE_SIZE]
-        if editor
-        else [],
-    }
+def offered_rubrics(session: LiveSession):
+    """The composer's suggestions: the rubrics chosen for this live, or all if none were."""
+    offered = session.rubrics.all()
+    chosen = offered if offered.exists() else Rubric.objects.all()
+    return chosen.order_by("key").values_list("name", flat=True)
 
 
 @login_required
@@ -105,7 +93,11 @@ def autosave(request, slug: str, post_id: int | None = None):
     """The composer's state, saved every few seconds while someone types."""
     session = session_for(request, slug)
     post = post_for(request, session, post_id) if post_id else None
-    state = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    state = {
+        key: without_nul(value)
+        for key, value in request.POST.items()
+        if key != "csrfmiddlewaretoken"
+    }
     try:
         draft = Draft.keep(request.user, session, post, state)
     except DatabaseError:

@@ -12,12 +12,16 @@ import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Prefetch
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from liveblog.domain.archive_checks import ArchiveError, check_archive
 from liveblog.domain.audit import record_change
+from liveblog.domain.events import event_content, superseded_marker
 from liveblog.models import (
     Block,
     Event,
@@ -49,10 +53,6 @@ POST_FIELDS = ["title", "status", "published_at", "edited_at", "pinned", "key_ev
 BLOCK_FIELDS = ["kind", "text", "attribution", "url", "link_kind", "link_title"]
 
 
-class ArchiveError(Exception):
-    """The archive cannot be imported; the message says why, and nothing was written."""
-
-
 def when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -62,34 +62,46 @@ def username(user) -> str | None:
 
 
 def export_session(session: LiveSession) -> dict:
-    posts = session.posts.select_related("author", "rubric").order_by("id")
-    photo_ids = set(
-        Block.objects.filter(post__session=session, photo__isnull=False).values_list(
-            "photo_id", flat=True
-        )
+    """The session as one archive, in a number of queries that does not grow with it."""
+    blocks = Prefetch("blocks", queryset=Block.objects.order_by("position"))
+    posts = list(
+        session.posts.select_related("author", "rubric").prefetch_related(blocks).order_by("id")
     )
-    revisions = Revision.objects.filter(post__session=session).select_related("author")
+    revisions = list(
+        Revision.objects.filter(post__session=session)
+        .select_related("author")
+        .order_by("post_id", "version")
+    )
+    photo_ids = {block.photo_id for post in posts for block in post.blocks.all() if block.photo_id}
     for revision in revisions:
         photo_ids |= {block["photo"] for block in revision.blocks if block.get("photo")}
     if session.lead_photo_id:
         photo_ids.add(session.lead_photo_id)
-    photos = Photo.objects.filter(pk__in=photo_ids).select_related("credit", "uploaded_by")
-    people = {post.author for post in posts} | set(session.journalists.all())
+    renditions = Prefetch("renditions", queryset=PhotoRendition.objects.order_by("format", "width"))
+    photos = list(
+        Photo.objects.filter(pk__in=photo_ids)
+        .select_related("credit", "uploaded_by")
+        .prefetch_related(renditions)
+        .order_by("id")
+    )
+    journalists = list(session.journalists.all())
+    people = {post.author for post in posts} | set(journalists)
     people |= {revision.author for revision in revisions if revision.author}
     people |= {photo.uploaded_by for photo in photos if photo.uploaded_by}
     by_post = {}
-    for revision in revisions.order_by("version"):
+    for revision in revisions:
         by_post.setdefault(revision.post_id, []).append(revision_data(revision))
     return {
         "format": FORMAT,
         "version": VERSION,
         "session": {
             **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
+            "summary": session.summary,
             "lead_photo": session.lead_photo_id,
-            "journalists": sorted(username(user) for user in session.journalists.all()),
+            "journalists": sorted(username(user) for user in journalists),
         },
         "people": [person_data(person) for person in sorted(people, key=username)],
-        "photos": [photo_data(photo) for photo in photos.order_by("id")],
+        "photos": [photo_data(photo) for photo in photos],
         "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
         "events": [event_data(event) for event in session.events.order_by("seq")],
     }
@@ -119,7 +131,7 @@ def photo_data(photo: Photo) -> dict:
         "created_at": when(photo.created_at),
         "renditions": [
             {"width": r.width, "height": r.height, "format": r.format, "file": r.file.name}
-            for r in photo.renditions.order_by("format", "width")
+            for r in photo.renditions.all()
         ],
     }
 
@@ -130,11 +142,12 @@ def post_data(post: Post, revisions: list[dict]) -> dict:
         "author": username(post.author),
         "rubric": post.rubric.name if post.rubric else None,
         **{name: json_value(getattr(post, name)) for name in POST_FIELDS},
+        "status_before_delete": post.status_before_delete,
         "created_at": when(post.created_at),
         "updated_at": when(post.updated_at),
         "blocks": [
             {**{name: getattr(block, name) for name in BLOCK_FIELDS}, "photo": block.photo_id}
-            for block in post.blocks.order_by("position")
+            for block in post.blocks.all()
         ],
         "revisions": revisions,
     }
@@ -169,6 +182,10 @@ def dumps(archive: dict) -> str:
 def read_archive(text: str) -> dict:
     try:
         archive = json.loads(text)
+    except RecursionError as error:
+        raise ArchiveError(
+            _("This archive is nested too deeply to be a live's archive.")
+        ) from error
     except ValueError as error:
         message = _("This file is not a JSON archive: %(error)s") % {"error": error}
         raise ArchiveError(message) from error
@@ -189,7 +206,24 @@ def import_session(archive: dict, *, by=None) -> LiveSession:
             session = build_session(archive, by=by)
     except ArchiveError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+    except ValidationError as error:
+        problems = "; ".join(error.messages)[:500]
+        raise ArchiveError(
+            _(
+                "This archive holds values the app does not accept (%(problems)s). Nothing was imported."
+            )
+            % {"problems": problems}
+        ) from error
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        IntegrityError,
+        DatabaseError,
+    ) as error:
         raise ArchiveError(
             _("This archive is malformed, nothing was imported: %(error)r") % {"error": error}
         ) from error
@@ -197,6 +231,7 @@ def import_session(archive: dict, *, by=None) -> LiveSession:
 
 
 def build_session(archive: dict, *, by) -> LiveSession:
+    check_archive(archive)
     fields = archive["session"]
     slug = fields["slug"]
     if LiveSession.objects.filter(slug=slug).exists():
@@ -214,28 +249,45 @@ def build_session(archive: dict, *, by) -> LiveSession:
         )
     people = {person["username"]: person_for(person) for person in archive["people"]}
     photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
-    session = LiveSession.objects.create(
+    session = LiveSession(
         **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
+        # Archives made before the summary existed have none.
+        summary=fields.get("summary", ""),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
+    session.full_clean()
+    session.save()
     session.journalists.set([people[name] for name in fields["journalists"]])
     for post in archive["posts"]:
         create_post(session, post, people, photos)
-    for event in archive["events"]:
-        created = Event.objects.create(
-            session=session,
-            seq=event["seq"],
-            kind=event["kind"],
-            post_id=event["post"],
-            data=event["data"],
-            html=event["html"],
-        )
-        Event.objects.filter(pk=created.pk).update(created_at=parse_datetime(event["created_at"]))
+    create_events(session, archive["events"])
     reset_id_sequences()
     record_change(
         "session.imported", by=by, session=session, detail={"posts": len(archive["posts"])}
     )
     return session
+
+
+def create_events(session: LiveSession, events: list[dict]) -> None:
+    """The archive's event log, numbered as it was, with its content rendered again from the
+    imported posts: the latest event of each post (and the latest header) carries what
+    readers see now, the earlier ones are superseded, as in a log written here."""
+    latest = {}
+    for event in events:
+        latest[event["post"]] = event["seq"]
+    posts = {post.pk: post for post in session.posts.all()}
+    for event in events:
+        kind, post = event["kind"], posts.get(event["post"])
+        if kind == Event.Kind.POST_DELETED:
+            html, data = "", {"post": post.pk}
+        elif latest[event["post"]] != event["seq"] or (post and not post.is_published):
+            html, data = "", superseded_marker(event["post"])
+        else:
+            html, data = event_content(session, kind, post)
+        created = Event.objects.create(
+            session=session, seq=event["seq"], kind=kind, post=post, data=data, html=html
+        )
+        Event.objects.filter(pk=created.pk).update(created_at=parse_datetime(event["created_at"]))
 
 
 def moment(name: str, value):
@@ -275,7 +327,12 @@ def photo_for(data: dict, people: dict) -> Photo:
         return existing
     credit = None
     if data["credit"]:
-        credit, _created = PhotoCredit.objects.get_or_create(**data["credit"])
+        names = {name: data["credit"][name] for name in ("photographer", "agency", "via")}
+        credit = PhotoCredit.objects.filter(**names).first()
+        if credit is None:
+            credit = PhotoCredit(**names)
+            credit.full_clean()
+            credit.save()
     # The file is already in MEDIA_ROOT: the record points at it, with its known size.
     photo = Photo(
         pk=data["id"],
@@ -287,10 +344,16 @@ def photo_for(data: dict, people: dict) -> Photo:
         credit=credit,
         uploaded_by=people.get(data["uploaded_by"]),
     )
+    # The file's name was checked with the archive (archive_checks.media_path); the file
+    # itself may not be copied yet.
+    photo.full_clean(exclude=["image"], validate_unique=False)
     photo.save(force_insert=True)
     Photo.objects.filter(pk=photo.pk).update(created_at=parse_datetime(data["created_at"]))
     for rendition in data["renditions"]:
-        PhotoRendition.objects.create(photo=photo, **rendition)
+        fields = {name: rendition[name] for name in ("width", "height", "format", "file")}
+        made = PhotoRendition(photo=photo, **fields)
+        made.full_clean(exclude=["file"], validate_unique=False)
+        made.save()
     return photo
 
 
@@ -301,7 +364,9 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
         author=people[data["author"]],
         rubric=Rubric.named(data["rubric"]) if data["rubric"] else None,
         **{name: moment(name, data[name]) for name in POST_FIELDS},
+        status_before_delete=data.get("status_before_delete", status_before_delete(data)),
     )
+    post.full_clean(validate_unique=False)
     post.save(force_insert=True)
     Post.objects.filter(pk=post.pk).update(
         created_at=parse_datetime(data["created_at"]),
@@ -310,7 +375,9 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
     for position, block in enumerate(data["blocks"]):
         photo = photos[block["photo"]] if block["photo"] else None
         fields = {name: block[name] for name in BLOCK_FIELDS}
-        Block.objects.create(post=post, position=position, photo=photo, **fields)
+        made = Block(post=post, position=position, photo=photo, **fields)
+        made.full_clean(validate_unique=False)
+        made.save()
     for revision in data["revisions"]:
         Revision.objects.create(
             post=post,
@@ -322,6 +389,13 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
             blocks=revision["blocks"],
         )
     return post
+
+
+def status_before_delete(data: dict) -> str:
+    """What an archive written before posts remembered it says an undo brings back."""
+    if data["status"] != Post.Status.DELETED:
+        return ""
+    return Post.Status.PUBLISHED if data["published_at"] else Post.Status.DRAFT
 
 
 def reset_id_sequences() -> None:

@@ -1,8 +1,8 @@
 """The audit log: every change to a post or a session, written in the change's transaction.
 
-The domain methods (`post.publish(by=…)`, `session.end(by=…)`…) call `record_change`;
-the address comes from the request through `RequestAddressMiddleware`, so views need not
-pass it along. Outside a request (scheduler, management commands) the address is empty.
+The domain functions (`publish_post(post=…, by=…)`, `end_session(session=…, by=…)`…) call
+`record_change`; the address comes from the request through `RequestAddressMiddleware`, so
+views need not pass it along. Outside a request (scheduler, management commands) the address is empty.
 """
 
 from contextvars import ContextVar

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.domain.audit import record_change
+from liveblog.domain.posts import record_edit
 from liveblog.models import Block, Photo, Post, Revision, Rubric
 
 CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
@@ -73,7 +74,7 @@ def restore_revision(revision: Revision, *, by=None) -> Post:
         record_change(
             "post.revision_restored", by=by, post=post, detail={"version": revision.version}
         )
-        post.record_edit(by=by)
+        record_edit(post=post, by=by)
         snapshot(post, by=by)
     return post
 

@@ -8,7 +8,7 @@ edit their own posts; `editors` do anything within any session; superusers
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
-from liveblog.models import LiveSession, Post
+from liveblog.models import LiveSession, Photo, Post
 
 JOURNALISTS = "journalists"
 EDITORS = "editors"
@@ -55,7 +55,25 @@ def can_edit_post(user: AnyUser, post: Post) -> bool:
     return post.author_id == user.pk and can_write_in(user, post.session)
 
 
+def can_describe_photo(user: AnyUser, photo: Photo) -> bool:
+    """Changing a photo's caption, alt text or credit changes it wherever it shows: editors
+    may; anyone else only if they may edit every post using it and write in every live
+    whose lead photo it is."""
+    if is_editor(user):
+        return True
+    leading = LiveSession.objects.filter(lead_photo=photo)
+    if not all(can_write_in(user, session) for session in leading):
+        return False
+    posts = Post.objects.filter(blocks__photo=photo).distinct().select_related("session")
+    return all(can_edit_post(user, post) for post in posts)
+
+
 def can_create_rubric(user: AnyUser) -> bool:
+    return is_editor(user)
+
+
+def can_run_lives(user: AnyUser) -> bool:
+    """Create, schedule, staff, reopen, archive and delete lives, choose their rubrics."""
     return is_editor(user)
 
 

@@ -7,7 +7,6 @@ post published while a client pages cannot shift what it sees next.
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,10 +53,7 @@ def session_posts(request, slug: str):
         limit = parse_limit(request.GET.get("limit"))
     except BadRequest as error:
         return api_error(str(error), 400)
-    posts = session.posts.published().for_display().newest_first()
-    if before:
-        at, post_id = before
-        posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=post_id))
+    posts = session.posts.published().for_display().newest_first().before(before)
     page = list(posts[: limit + 1])
     next_url = None
     if len(page) > limit:
@@ -69,7 +65,7 @@ def session_posts(request, slug: str):
 
 
 def find_session(slug: str) -> LiveSession | None:
-    return LiveSession.objects.select_related("lead_photo__credit").filter(slug=slug).first()
+    return LiveSession.objects.for_reader().filter(slug=slug).first()
 
 
 def parse_limit(value: str | None) -> int:
@@ -92,6 +88,7 @@ def session_data(session: LiveSession) -> dict:
         "url": structured_data.session_url(session),
         "headline": session.headline,
         "standfirst": session.standfirst,
+        "summary": session.summary_points,
         "language": session.language,
         "status": session.status,
         "scheduled_for": moment(session.scheduled_for),
@@ -139,15 +136,32 @@ def block_data(block: Block) -> dict:
         return {"kind": "photo", **photo_data(block.photo)}
     if block.kind == Block.Kind.QUOTE:
         return {"kind": "quote", "text": block.text, "attribution": block.attribution}
+    card = block.shown_card
     if block.kind == Block.Kind.EMBED:
         embed = block.embed
-        return {"kind": "embed", "url": embed.url, "provider": embed.provider, "text": block.text}
+        return {
+            "kind": "embed",
+            "url": embed.url,
+            "provider": embed.provider,
+            "text": block.text,
+            "author": block.attribution or None,
+            "published_at": moment(card.published_at) if card else None,
+            "thumbnail": card_image(card),
+        }
     return {
         "kind": "link",
         "url": block.url,
         "link_kind": block.link_kind,
         "title": block.link_title,
+        "description": block.text,
+        "site_name": card.site_name if card else block.host,
+        "image": card_image(card),
     }
+
+
+def card_image(card) -> str | None:
+    """Our copy of the card's image (never the provider's address), or None."""
+    return structured_data.absolute(card.image.url) if card and card.image else None
 
 
 def photo_data(photo: Photo) -> dict:

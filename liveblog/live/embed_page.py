@@ -22,12 +22,12 @@ FRAMING_ALLOWED = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 @xframe_options_exempt
 @csp_override(FRAMING_ALLOWED)
 def live_embed(request, slug: str):
-    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     published = session.posts.published()
     context = {
         "session": session,
-        "pinned": list(published.filter(pinned=True).for_display().newest_first()),
-        "posts": list(published.filter(pinned=False).for_display().newest_first()[:EMBED_POSTS]),
+        "pinned": list(published.pinned().for_display().newest_first()),
+        "posts": list(published.unpinned().for_display().newest_first()[:EMBED_POSTS]),
         "post_count": published.count(),
         "canonical_url": structured_data.session_url(session),
     }

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from liveblog.live import structured_data
-from liveblog.models import LiveSession, Post
+from liveblog.models import Branding, LiveSession, Post
 
 # Enough for a reader to catch up on a busy hour; older posts are on the live page.
 FEED_POSTS = 50
@@ -42,7 +42,7 @@ class SessionRssFeed(Feed):
         return structured_data.absolute(reverse(self.url_name, kwargs={"slug": session.slug}))
 
     def author_name(self, session: LiveSession) -> str:
-        return settings.PUBLISHER_NAME
+        return Branding.current().name
 
     def items(self, session: LiveSession):
         return session.posts.published().for_display().newest_first()[:FEED_POSTS]

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from liveblog.models import LiveSession
+from liveblog.models import Branding, LiveSession, Post
 
 # Google News only reads articles published in the last two days.
 NEWS_WINDOW = timedelta(days=2)
@@ -44,11 +44,12 @@ class LiveSessionSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         recent = timezone.now() - NEWS_WINDOW
+        newsroom_name = Branding.current().name
         for url in urls:
             session = url["item"]
             fresh = session.is_live or (session.ended_at and session.ended_at >= recent)
             url["news"] = fresh and {
-                "name": settings.PUBLISHER_NAME,
+                "name": newsroom_name,
                 "language": session.language,
                 "publication_date": session.started_at,
                 "title": session.headline,
@@ -56,7 +57,35 @@ class LiveSessionSitemap(Sitemap):
         return urls
 
 
-SITEMAPS = {"lives": LiveSessionSitemap}
+class PostSitemap(Sitemap):
+    """Each published post's own page: what a shared link opens and a search engine can show."""
+
+    # Sitemaps hold up to 50,000 URLs a page; Django pages this list past that.
+    limit = 50_000
+
+    def items(self):
+        return (
+            Post.objects.published()
+            .exclude(session__status=LiveSession.Status.SCHEDULED)
+            .select_related("session")
+            .only("id", "published_at", "edited_at", "session__slug", "session__status")
+            .order_by("-published_at", "-id")
+        )
+
+    def location(self, post: Post) -> str:
+        return reverse("live:post", kwargs={"slug": post.session.slug, "pk": post.pk})
+
+    def lastmod(self, post: Post):
+        return post.edited_at or post.published_at
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+SITEMAPS = {"lives": LiveSessionSitemap, "posts": PostSitemap}
 
 
 def sitemap_xml(request):

@@ -5,18 +5,24 @@ Everything here works on objects the page already loaded (posts from
 """
 
 import html
+import re
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import json_script, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from liveblog.models import LiveSession, Photo, Post
+from liveblog.models import Branding, LiveSession, Photo, Post
 from liveblog.templatetags.liveblog import clock
 
 DESCRIPTION_WORDS = 40
+# Where a paragraph's HTML breaks a line: list items and paragraphs must not run together.
+LINE_BREAKS = re.compile(r"</(?:p|li|h[1-6]|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
+# The logo search engines get when the newsroom has not uploaded one (static/liveblog/).
+DEFAULT_LOGO = ("liveblog/logo.png", 600, 120)
 
 
 def absolute(path: str) -> str:
@@ -37,18 +43,32 @@ def post_headline(post: Post) -> str:
 
 
 def post_text(post: Post) -> str:
-    """The post's words as plain text: paragraphs and quotes, in order."""
+    """The post's words as plain text: paragraphs, list items, quotes and links, in order.
+
+    A post of photos only is told by their captions, one of embeds only by their text, so
+    no update is without a body.
+    """
     parts = []
     for block in post.blocks.all():
         if block.kind == "paragraph":
-            # Stored paragraphs are sanitised HTML: drop the tags, decode the entities.
-            text = strip_tags(block.text.replace("</p>", "</p>\n").replace("<br>", "\n"))
-            parts.append(html.unescape(text).strip())
+            # Stored paragraphs are sanitised HTML: break lines where blocks end, drop the
+            # tags, decode the entities.
+            text = html.unescape(strip_tags(LINE_BREAKS.sub("\n", block.text)))
+            parts.append("\n".join(line.strip() for line in text.splitlines() if line.strip()))
         elif block.kind == "quote":
             quote = f"« {block.text} »" if post.session.language == "fr" else f"“{block.text}”"
             parts.append(f"{quote} {block.attribution}".strip())
+        elif block.kind == "embed" and block.text:
+            source = ", ".join(filter(None, [block.attribution, block.embed.provider]))
+            parts.append(f"{block.text} — {source}")
         elif block.kind == "link":
             parts.append(block.link_title)
+    if not any(parts):
+        for block in post.blocks.all():
+            if block.kind == "photo":
+                parts.append(block.photo.caption or block.photo.alt_text)
+            elif block.kind == "embed":
+                parts.append(block.text or block.url)
     return "\n\n".join(part for part in parts if part)
 
 
@@ -58,6 +78,21 @@ def post_photos(post: Post) -> list[Photo]:
 
 def photo_url(photo: Photo) -> str:
     return absolute(photo.image.url)
+
+
+def image_object(photo: Photo) -> dict:
+    """A photo as schema.org ImageObject: Google wants its size, readers its caption and credit."""
+    data = {
+        "@type": "ImageObject",
+        "url": photo_url(photo),
+        "width": photo.width,
+        "height": photo.height,
+    }
+    if photo.caption:
+        data["caption"] = photo.caption
+    if photo.credit_id:
+        data["creditText"] = photo.credit.label
+    return data
 
 
 def description(text: str) -> str:
@@ -74,7 +109,26 @@ def ld_json(data: dict) -> SafeString:
 
 
 def publisher() -> dict:
-    return {"@type": "Organization", "name": settings.PUBLISHER_NAME, "url": settings.SITE_URL}
+    """The newsroom (admin's branding), with the logo search engines show beside its articles."""
+    branding = Branding.current()
+    if branding.logo:
+        logo = (absolute(branding.logo.url), branding.logo_width, branding.logo_height)
+    else:
+        path, width, height = DEFAULT_LOGO
+        logo = (absolute(static(path)), width, height)
+    return {
+        "@type": "Organization",
+        "name": branding.name,
+        "url": settings.SITE_URL,
+        "logo": {"@type": "ImageObject", "url": logo[0], "width": logo[1], "height": logo[2]},
+    }
+
+
+def author_of(post: Post) -> dict:
+    """The person who wrote the post, or the newsroom when the account has no name."""
+    if name := post.author.get_full_name():
+        return {"@type": "Person", "name": name}
+    return newsroom()
 
 
 def blog_posting(post: Post, url: str) -> dict:
@@ -85,14 +139,47 @@ def blog_posting(post: Post, url: str) -> dict:
         "headline": post_headline(post),
         "datePublished": post.published_at.isoformat(),
         "dateModified": (post.edited_at or post.published_at).isoformat(),
-        "articleBody": post_text(post),
+        "articleBody": post_text(post) or post_headline(post),
         "inLanguage": post.session.language,
+        "author": author_of(post),
     }
     if photos := post_photos(post):
-        data["image"] = [photo_url(photo) for photo in photos]
-    if name := post.author.get_full_name():
-        data["author"] = {"@type": "Person", "name": name}
+        data["image"] = [image_object(photo) for photo in photos]
+    if cited := citations(post):
+        data["citation"] = cited
     return data
+
+
+def citations(post: Post) -> list[dict]:
+    """The social posts and articles the post quotes or points to, as their cards tell them."""
+    cited = []
+    for block in post.blocks.all():
+        if block.kind == "embed":
+            item = {"@type": "SocialMediaPosting", "url": block.url, "text": block.text}
+            if block.attribution:
+                item["author"] = {"@type": "Person", "name": block.attribution}
+            card = block.shown_card
+            if card and card.published_at:
+                item["datePublished"] = card.published_at.isoformat()
+        elif block.kind == "link":
+            item = {"@type": "CreativeWork", "url": block.url, "name": block.link_title}
+        else:
+            continue
+        cited.append({key: value for key, value in item.items() if value})
+    return cited
+
+
+def live_authors(posts: list[Post]) -> list[dict]:
+    """The people behind the posts shown, once each, in order of appearance; else the newsroom."""
+    authors = []
+    for post in posts:
+        if (author := author_of(post)) not in authors:
+            authors.append(author)
+    return authors or [newsroom()]
+
+
+def newsroom() -> dict:
+    return {"@type": "Organization", "name": Branding.current().name, "url": settings.SITE_URL}
 
 
 def live_blog_posting(session: LiveSession, posts: list[Post]) -> dict:
@@ -111,13 +198,14 @@ def live_blog_posting(session: LiveSession, posts: list[Post]) -> dict:
         "datePublished": (session.started_at or session.created_at).isoformat(),
         "dateModified": max(moments).isoformat(),
         "publisher": publisher(),
+        "author": live_authors(posts),
     }
     if session.started_at or session.scheduled_for:
         data["coverageStartTime"] = (session.started_at or session.scheduled_for).isoformat()
     if session.ended_at and session.status != LiveSession.Status.LIVE:
         data["coverageEndTime"] = session.ended_at.isoformat()
     if session.lead_photo:
-        data["image"] = [photo_url(session.lead_photo)]
+        data["image"] = [image_object(session.lead_photo)]
     data["liveBlogUpdate"] = [blog_posting(post, f"{url}#{post.anchor}") for post in posts]
     return data
 
@@ -142,7 +230,7 @@ def share_card(title: str, text: str, url: str, photo: Photo | None, language: s
         "description": description(text),
         "url": url,
         "locale": "fr_FR" if language == "fr" else "en_GB",
-        "site_name": settings.PUBLISHER_NAME,
+        "site_name": Branding.current().name,
     }
     if photo:
         card |= {

@@ -1,23 +1,23 @@
 """The readers' side: the home page and the live page, complete without JavaScript."""
 
-import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.db.models import Q
+from django.db.models import Max, Min
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.cache import patch_vary_headers
 
+from liveblog.content.text import fold
 from liveblog.live import structured_data
 from liveblog.live.page_cache import cached_by_position
-from liveblog.models import LiveSession, Post
+from liveblog.live.positions import before_token, parse_before
+from liveblog.models import LiveSession, Post, Rubric
 
 # “L'essentiel”: the few key posts listed at the top of the live page.
 KEY_POSTS_SHOWN = 6
-BEFORE = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 
 def home(request):
@@ -26,40 +26,99 @@ def home(request):
 
 @cached_by_position
 def live_session(request, slug: str):
-    sessions = LiveSession.objects.select_related("lead_photo__credit").prefetch_related(
-        "lead_photo__renditions"
-    )
-    session = get_object_or_404(sessions, slug=slug)
-    before = parse_before(request.GET.get("before"))
+    """The live page: newest (or `?order=oldest`) first, `?rubric=` to filter, paged by cursor.
+
+    `?before=` (newest first) or `?after=` (oldest first) is the cursor of the next page;
+    htmx's "load more" asks the same URL and gets only the posts and the new pager.
+    """
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
+    oldest_first = request.GET.get("order") == "oldest"
+    cursor_name = "after" if oldest_first else "before"
+    cursor = parse_before(request.GET.get(cursor_name))
     published = session.posts.published()
-    stream = published.for_display().newest_first()
-    if before:
-        moment, post_id = before
-        stream = stream.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=post_id))
+    rubrics = rubrics_of(session)
+    rubric = fold(request.GET.get("rubric", ""))[:60]
+    if rubric:
+        published = published.filter(rubric__key=rubric)
+    stream = published.for_display()
+    if oldest_first:
+        stream = stream.oldest_first().after(cursor)
+    else:
+        stream = stream.newest_first().before(cursor)
+    if cursor:
         pinned = []
     else:
-        stream = stream.filter(pinned=False)
-        pinned = list(published.filter(pinned=True).for_display().newest_first())
+        stream = stream.unpinned()
+        pinned = list(published.pinned().for_display().newest_first())
     size = settings.LIVEBLOG_PAGE_SIZE
     posts = list(stream[: size + 1])
     older = before_token(posts[size - 1]) if len(posts) > size else None
     posts = posts[:size]
+    mark_day_breaks(session, posts, after=cursor[0] if cursor else None)
+    reading = {"order": "oldest"} if oldest_first else {}
+    if rubric:
+        reading["rubric"] = rubric
     context = {
         "session": session,
         "pinned": pinned,
         "posts": posts,
-        "post_count": published.count(),
+        "post_count": session.posts.published().count(),
         "older": older,
-        "is_older_page": before is not None,
+        "next_url": "?" + urlencode({**reading, cursor_name: older}) if older else None,
+        "first_url": "?" + urlencode(reading) if reading else session.get_absolute_url(),
+        "is_older_page": cursor is not None,
+        "oldest_first": oldest_first,
+        "rubrics": rubrics,
+        "rubric": rubric,
+        "several_authors": several_authors(session),
         "first_photo": first_photo_id((pinned + posts)[:1]),
         "canonical_url": settings.SITE_URL + session.get_absolute_url(),
-        "key_posts": [] if before else key_posts(session, shown=pinned + posts),
+        "key_posts": [] if cursor else key_posts(session, shown=pinned + posts),
         "card": structured_data.session_share_card(session),
     }
-    with translation.override(session.language):
-        data = structured_data.live_blog_posting(session, pinned + posts)
-        context["structured_data"] = structured_data.ld_json(data)
-        return render(request, "liveblog/live.html", context)
+    if request.htmx and cursor and not request.htmx.history_restore_request:
+        # "Load more": the next posts and the pager that follows them, nothing else.
+        response = render(request, "liveblog/live.html#more", context)
+    else:
+        with translation.override(session.language):
+            data = structured_data.live_blog_posting(session, pinned + posts)
+            context["structured_data"] = structured_data.ld_json(data)
+            response = render(request, "liveblog/live.html", context)
+    # One URL, two answers (the page, or htmx's fragment): caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def rubrics_of(session: LiveSession) -> list[Rubric]:
+    """The rubrics of the session's published posts, for the reader's filter."""
+    used = session.posts.published().exclude(rubric=None).values("rubric")
+    return list(Rubric.objects.filter(pk__in=used).order_by("key"))
+
+
+def several_authors(session: LiveSession) -> bool:
+    """Bylines are shown when more than one person wrote the live's posts."""
+    authors = session.posts.published().order_by().values("author").distinct()
+    return len(authors[:2]) > 1
+
+
+def mark_day_breaks(session: LiveSession, posts: list[Post], after: datetime | None) -> None:
+    """Sets `post.day_break` on each post that starts a new day, when the live spans several.
+
+    `after` is the cursor's time on a following page: its first post starts a day only if
+    that day differs from the cursor's.
+    """
+    span = session.posts.published().aggregate(first=Min("published_at"), last=Max("published_at"))
+    if not span["first"] or utc_day(span["first"]) == utc_day(span["last"]):
+        return
+    previous = utc_day(after) if after else None
+    for post in posts:
+        day = utc_day(post.published_at)
+        post.day_break = day if day != previous else None
+        previous = day
+
+
+def utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
@@ -67,7 +126,7 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
     on_page = {post.pk for post in shown}
     posts = list(
         session.posts.published()
-        .filter(key_event=True)
+        .key_events()
         .newest_first()
         .only("id", "title", "published_at", "session_id")[:KEY_POSTS_SHOWN]
     )
@@ -82,12 +141,15 @@ def key_posts(session: LiveSession, shown: list[Post]) -> list[Post]:
 
 def live_post(request, slug: str, pk: int):
     """One post on a page of its own, with its own share tags: what a shared link opens."""
-    session = get_object_or_404(LiveSession.objects.select_related("lead_photo__credit"), slug=slug)
+    session = get_object_or_404(LiveSession.objects.for_reader(), slug=slug)
     post = get_object_or_404(session.posts.published().for_display(), pk=pk)
     with translation.override(session.language):
         context = {
             "session": session,
             "post": post,
+            "several_authors": several_authors(session),
+            # The post's first photo is this page's largest paint: never lazy.
+            "first_photo": first_photo_id([post]),
             "card": structured_data.post_share_card(post),
             "structured_data": structured_data.ld_json(structured_data.post_page_data(post)),
         }
@@ -101,28 +163,6 @@ def first_photo_id(posts: list[Post]) -> int | None:
             if block.photo_id:
                 return block.photo_id
     return None
-
-
-def before_token(post: Post) -> str:
-    """The `?before=` key of the page after `post`: its time (µs since epoch) and id."""
-    micros = int(post.published_at.timestamp()) * 1_000_000 + post.published_at.microsecond
-    return f"{micros}-{post.pk}"
-
-
-def parse_before(value: str | None) -> tuple[datetime, int] | None:
-    if value is None:
-        return None
-    match = BEFORE.match(value)
-    if not match:
-        raise BadRequest(_("This link to older posts is malformed."))
-    micros, post_id = (int(group) for group in match.groups())
-    try:
-        moment = datetime.fromtimestamp(micros // 1_000_000, tz=UTC).replace(
-            microsecond=micros % 1_000_000
-        )
-    except (OverflowError, OSError, ValueError) as error:
-        raise BadRequest(_("This link to older posts is malformed.")) from error
-    return moment, post_id
 
 
 def bad_request(request, exception):

@@ -2,6 +2,8 @@
 the audit log."""
 
 from .audit import AuditEntry
+from .branding import Branding
+from .cards import LinkCard
 from .desk import Draft, Presence, Revision
 from .events import Event
 from .photos import Photo, PhotoCredit
@@ -12,8 +14,10 @@ from .sessions import LiveSession
 __all__ = [
     "AuditEntry",
     "Block",
+    "Branding",
     "Draft",
     "Event",
+    "LinkCard",
     "LiveSession",
     "Photo",
     "PhotoCredit",

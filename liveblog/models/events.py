@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EventQuerySet(models.QuerySet):
+    def after(self, seq: int) -> "EventQuerySet":
+        """The events a reader at `seq` has not had yet, in order."""
+        return self.filter(seq__gt=seq).order_by("seq")
+
+
 class Event(models.Model):
     """One change readers must see, numbered without gaps within its session.
 
@@ -25,6 +31,8 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     html = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")

@@ -1,13 +1,17 @@
+from datetime import datetime
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.sanitize import sanitize_html
+from liveblog.content.social import describe_embed
 from liveblog.content.text import fold
+
+from .cards import LinkCard
 
 
 class Rubric(models.Model):
@@ -54,13 +58,53 @@ class PostQuerySet(models.QuerySet):
     def published(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.PUBLISHED)
 
+    def pending(self) -> "PostQuerySet":
+        """Not out yet: drafts and scheduled posts."""
+        return self.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
+
+    def deleted(self) -> "PostQuerySet":
+        return self.filter(status=Post.Status.DELETED)
+
+    def pinned(self) -> "PostQuerySet":
+        return self.filter(pinned=True)
+
+    def unpinned(self) -> "PostQuerySet":
+        return self.filter(pinned=False)
+
+    def key_events(self) -> "PostQuerySet":
+        return self.filter(key_event=True)
+
+    def due(self, at: datetime) -> "PostQuerySet":
+        """Scheduled posts whose time has come by `at`, the earliest first."""
+        return self.filter(status=Post.Status.SCHEDULED, published_at__lte=at).order_by(
+            "published_at", "id"
+        )
+
     def newest_first(self) -> "PostQuerySet":
         return self.order_by("-published_at", "-id")
+
+    def oldest_first(self) -> "PostQuerySet":
+        return self.order_by("published_at", "id")
+
+    def before(self, cursor: tuple[datetime, int] | None) -> "PostQuerySet":
+        """The posts after `cursor` (a post's time and id) in newest-first order: the next
+        page by key, never by offset, so a post published meanwhile shifts nothing."""
+        if cursor is None:
+            return self
+        at, post_id = cursor
+        return self.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=post_id))
+
+    def after(self, cursor: tuple[datetime, int] | None) -> "PostQuerySet":
+        """The posts after `cursor` in oldest-first order: `before`'s twin for that order."""
+        if cursor is None:
+            return self
+        at, post_id = cursor
+        return self.filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=post_id))
 
     def for_display(self) -> "PostQuerySet":
         """Everything one post's rendering needs, in a fixed number of queries."""
         blocks = (
-            Block.objects.select_related("photo__credit")
+            Block.objects.select_related("photo__credit", "card")
             .prefetch_related("photo__renditions")
             .order_by("position")
         )
@@ -108,6 +152,13 @@ class Post(models.Model):
     pinned = models.BooleanField(_("pinned"), default=False)
     key_event = models.BooleanField(_("key event"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The composer's key for the sending that created the post: a retry of that sending
+    # (a crash mid-publish, a double click) finds this post instead of making a copy.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # What an undo of a delete brings back (liveblog.domain.posts.restore_post).
+    status_before_delete = models.CharField(
+        _("status before delete"), max_length=10, choices=Status.choices, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +188,11 @@ class Post(models.Model):
                 violation_error_message=_("A published or scheduled post needs its time."),
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="post_version_positive"),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="post_submission_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,98 +208,6 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
-
-    def publish(self, *, by=None, at=None) -> None:
-        """Put the post in front of readers, now or at the (editor-chosen) time `at`."""
-        self.check_photos_publishable()
-        with transaction.atomic():
-            self.status = self.Status.PUBLISHED
-            self.published_at = at or self.published_at or timezone.now()
-            self.save()
-            self._record("post.published")
-            self._audit("post.published", by, published_at=self.published_at.isoformat())
-
-    def check_photos_publishable(self) -> None:
-        """Every photo going out needs its credit (owed to its author) and alt text (owed to
-        readers who cannot see it): a ValidationError names each photo that lacks one."""
-        if self.pk is None:
-            return
-        problems = []
-        for block in self.blocks.filter(kind=Block.Kind.PHOTO).select_related("photo"):
-            photo, params = block.photo, {"photo": Truncator(str(block.photo)).chars(60)}
-            if not photo.alt_text.strip() and not photo.credit_id:
-                message = _("The photo “%(photo)s” needs alt text and a credit to be published.")
-            elif not photo.alt_text.strip():
-                message = _("The photo “%(photo)s” needs alt text to be published.")
-            elif not photo.credit_id:
-                message = _("The photo “%(photo)s” needs a credit to be published.")
-            else:
-                continue
-            problems.append(ValidationError(message, code="photo_incomplete", params=params))
-        if problems:
-            raise ValidationError(problems)
-
-    def schedule(self, at, *, by=None) -> None:
-        self.check_photos_publishable()
-        with transaction.atomic():
-            self.status = self.Status.SCHEDULED
-            self.published_at = at
-            self.save()
-            self._audit("post.scheduled", by, at=at.isoformat())
-
-    def record_edit(self, *, by=None) -> None:
-        """Call after saving new content: bumps the version and tells readers if it is out."""
-        with transaction.atomic():
-            self.version = F("version") + 1
-            if self.is_published:
-                self.edited_at = timezone.now()
-            self.save()
-            self.refresh_from_db(fields=["version"])
-            if self.is_published:
-                self._record("post.updated")
-            self._audit("post.edited", by, version=self.version, status=self.status)
-
-    def delete_softly(self, *, by=None) -> None:
-        with transaction.atomic():
-            was_published = self.is_published
-            self.status = self.Status.DELETED
-            self.save()
-            if was_published:
-                self._record("post.deleted")
-            self._audit("post.deleted", by, was_published=was_published)
-
-    def restore(self, *, by=None) -> None:
-        """Undo a soft delete: back in front of readers at its original time."""
-        with transaction.atomic():
-            self.status = self.Status.PUBLISHED if self.published_at else self.Status.DRAFT
-            self.save()
-            if self.is_published:
-                self._record("post.published")
-            self._audit("post.restored", by, status=self.status)
-
-    def set_pinned(self, pinned: bool, *, by=None) -> None:
-        self._set_flag("pinned", pinned, by)
-
-    def set_key_event(self, key_event: bool, *, by=None) -> None:
-        self._set_flag("key_event", key_event, by)
-
-    def _set_flag(self, name: str, value: bool, by) -> None:
-        with transaction.atomic():
-            setattr(self, name, value)
-            self.save(update_fields=[name, "updated_at"])
-            if self.is_published:
-                self._record("post.updated")
-            self._audit(f"post.{name}", by, **{name: value})
-
-    def _record(self, kind: str) -> None:
-        from liveblog.domain.events import record_event
-
-        record_event(self.session, kind, post=self)
-
-    def _audit(self, action: str, by, **detail) -> None:
-        from liveblog.domain.audit import record_change
-
-        record_change(action, by=by, post=self, detail=detail)
 
 
 class Block(models.Model):
@@ -274,6 +238,15 @@ class Block(models.Model):
     link_title = models.CharField(_("link title"), max_length=200, blank=True)
     photo = models.ForeignKey(
         "Photo", verbose_name=_("photo"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    # What the URL's site says about it (embed or link), when it could be read.
+    card = models.ForeignKey(
+        "LinkCard",
+        verbose_name=_("card"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -315,10 +288,26 @@ class Block(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.kind == self.Kind.PARAGRAPH:
             self.text = sanitize_html(self.text)
+        # Cards belong to URLs (liveblog.desk.cards): whoever writes the block, the
+        # desk, the admin, an archive import, it shows the card its URL already has.
+        if self.kind in (self.Kind.EMBED, self.Kind.LINK) and self.url:
+            if self.card is None or self.card.url != self.url:
+                self.card = LinkCard.objects.filter(url=self.url).first()
+        else:
+            self.card = None
         super().save(*args, **kwargs)
 
     @property
-    def embed(self):
-        from liveblog.content.social import describe_embed
+    def shown_card(self):
+        """The card readers see, when the URL's site could be read; None: a plain link."""
+        card = self.card
+        return card if card is not None and card.is_read else None
 
+    @property
+    def host(self) -> str:
+        """“example.org”: where a related link leads, when its site gave no name."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+    @property
+    def embed(self):
         return describe_embed(self.url)

@@ -32,7 +32,3 @@ class PhotoRendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.photo_id} {self.width}w {self.format}"
-
-    @property
-    def mime_type(self) -> str:
-        return f"image/{self.format}"

@@ -1,25 +1,21 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-# The audit log's name for each change of a session's status.
-STATUS_ACTIONS = {
-    "live": "session.started",
-    "ended": "session.ended",
-    "archived": "session.archived",
-}
-
 
 # Ended lives stay on the home page (and in the API's list) this long.
 RECENT_ENDED = timedelta(days=30)
 
 
 class LiveSessionQuerySet(models.QuerySet):
+    def for_reader(self) -> "LiveSessionQuerySet":
+        """With what the top of a reader's page shows: the lead photo, its credit and sizes."""
+        return self.select_related("lead_photo__credit").prefetch_related("lead_photo__renditions")
+
     def on_home(self) -> "LiveSessionQuerySet":
         """What the home page and the API list: `listed()` without lives ended long ago."""
         recent = timezone.now() - RECENT_ENDED
@@ -67,6 +63,11 @@ class LiveSession(models.Model):
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("Two or three sentences under the headline.")
     )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("The key points so far, one per line: shown as a list above the posts."),
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.FR
     )
@@ -74,6 +75,8 @@ class LiveSession(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     scheduled_for = models.DateTimeField(_("planned start"), null=True, blank=True)
+    # The scheduler (liveblog.domain.scheduling) starts and ends the live at these times.
+    scheduled_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -95,6 +98,13 @@ class LiveSession(models.Model):
         verbose_name=_("assigned people"),
         blank=True,
         related_name="live_sessions",
+    )
+    rubrics = models.ManyToManyField(
+        "Rubric",
+        verbose_name=_("rubrics offered"),
+        blank=True,
+        related_name="live_sessions",
+        help_text=_("The rubrics the desk suggests for this live's posts."),
     )
     # The event log's counter: the seq of the last event written for this session.
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
@@ -135,6 +145,13 @@ class LiveSession(models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("A session cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(scheduled_end__isnull=True)
+                | Q(scheduled_for__isnull=True)
+                | Q(scheduled_end__gt=F("scheduled_for")),
+                name="session_planned_end_after_start",
+                violation_error_message=_("The planned end must come after the planned start."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,53 +164,7 @@ class LiveSession(models.Model):
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
 
-    def published_posts(self):
-        return self.posts.published()
-
-    def start(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.LIVE, started_at=at or timezone.now(), by=by)
-
-    def end(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.ENDED, ended_at=at or timezone.now(), by=by)
-
-    def archive(self, *, by=None, at=None) -> None:
-        self._change_status(self.Status.ARCHIVED, archived_at=at or timezone.now(), by=by)
-
-    def update_header(self, *, by=None, **fields) -> None:
-        """Change what readers see above the posts: headline, standfirst, lead photo, credits."""
-        allowed = {"headline", "standfirst", "lead_photo", "credits"}
-        if unknown := set(fields) - allowed:
-            raise TypeError(f"not header fields: {', '.join(sorted(unknown))}")
-        from liveblog.domain.audit import changed_values, record_change
-
-        with transaction.atomic():
-            changes = changed_values(self, fields)
-            for name, value in fields.items():
-                setattr(self, name, value)
-            self.full_clean()
-            # Only these fields: a stale copy must not write back last_seq, which posts
-            # published since have moved on (the next event's seq would be taken).
-            self.save(update_fields=[*fields, "updated_at"])
-            self._record_header_change()
-            if changes:
-                record_change("session.header_updated", by=by, session=self, detail=changes)
-
-    def _change_status(self, status, *, by=None, **times) -> None:
-        from liveblog.domain.audit import changed_values, record_change
-
-        with transaction.atomic():
-            changes = changed_values(self, {"status": status, **times})
-            self.status = status
-            for name, value in times.items():
-                setattr(self, name, value)
-            if status == self.Status.ENDED and not self.started_at:
-                self.started_at = self.ended_at
-            self.full_clean()
-            self.save(update_fields={"status", "started_at", *times, "updated_at"})
-            self._record_header_change()
-            record_change(STATUS_ACTIONS[status], by=by, session=self, detail=changes)
-
-    def _record_header_change(self) -> None:
-        from liveblog.domain.events import record_event
-
-        record_event(self, "session.updated")
+    @property
+    def summary_points(self) -> list[str]:
+        """The summary's lines, each one bullet point for readers."""
+        return [line.strip() for line in self.summary.splitlines() if line.strip()]

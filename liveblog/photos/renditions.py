@@ -8,19 +8,25 @@ showing it again with their srcset.
 
 import io
 import logging
-import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.core.files.base import ContentFile
 from django.db import close_old_connections, connection, transaction
 from PIL import Image
 
-from liveblog.models import Event, LiveSession, Photo, PhotoRendition, Post
-from liveblog.photos.imaging import colour_profile, encode
+from liveblog.domain.photos import announce_renditions
+from liveblog.models import Photo, PhotoRendition
+from liveblog.photos.imaging import DECODING, colour_profile, encode
 
 log = logging.getLogger(__name__)
 
 # From a phone (320 CSS px at 1x) to a wide desk screen at 2x; never wider than the original.
 WIDTHS = (320, 640, 960, 1280, 1920)
+# Renditions are made one photo at a time per process, in one background thread: a burst
+# of uploads queues (as photo ids) instead of starting a thread and a decoding each.
+RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renditions")
+# Behind uploads in the budget, a rendition can wait: readers have the original meanwhile.
+RENDITION_WAIT_SECONDS = 600
 FORMATS = {PhotoRendition.Format.WEBP: ("WEBP", 80), PhotoRendition.Format.JPEG: ("JPEG", 82)}
 
 
@@ -34,7 +40,13 @@ def rendition_widths(original_width: int) -> list[int]:
 
 
 def make_renditions(photo: Photo) -> list[PhotoRendition]:
-    """Makes the photo's missing renditions (all of them the first time) and returns them all."""
+    """Makes the photo's missing renditions (all of them the first time) and returns them all,
+    within the process's decoding budget (liveblog.photos.imaging.DECODING)."""
+    with DECODING.reserve(photo.width * photo.height, wait=RENDITION_WAIT_SECONDS):
+        return _make_renditions(photo)
+
+
+def _make_renditions(photo: Photo) -> list[PhotoRendition]:
     existing = {(r.format, r.width) for r in photo.renditions.all()}
     with photo.image.open("rb") as file, Image.open(file) as original:
         original.load()
@@ -69,32 +81,14 @@ def _rendition(photo, image, width, fmt, pillow_format, quality, profile) -> Pho
     return rendition
 
 
-def announce_renditions(photo: Photo) -> None:
-    """Readers who got a post (or the header) before its photo's renditions existed were sent
-    the original; they get it again, lighter. Edits and times are untouched."""
-    from liveblog.domain.events import record_event
-
-    posts = Post.objects.published().filter(blocks__photo=photo).distinct()
-    for post in posts.select_related("session"):
-        with transaction.atomic():
-            record_event(post.session, Event.Kind.POST_UPDATED, post=post)
-    for session in LiveSession.objects.filter(lead_photo=photo):
-        with transaction.atomic():
-            record_event(session, Event.Kind.SESSION_UPDATED)
-
-
 def make_renditions_after_commit(photo: Photo) -> None:
     """Once the photo's transaction commits, makes its renditions in a background thread."""
     photo_id = photo.pk
     transaction.on_commit(lambda: _start_thread(photo_id))
 
 
-def _start_thread(photo_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_make_in_background, args=(photo_id,), name=f"renditions-{photo_id}", daemon=True
-    )
-    thread.start()
-    return thread
+def _start_thread(photo_id: int) -> Future:
+    return RENDERER.submit(_make_in_background, photo_id)
 
 
 def _make_in_background(photo_id: int) -> None:

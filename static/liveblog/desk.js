@@ -38,7 +38,10 @@
     if (!desk || !window.htmx) return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(function () {
-      window.htmx.ajax("GET", desk.dataset.timelineUrl, { target: "#timeline", swap: "outerHTML" });
+      // The timeline's own address keeps its filters and search (desk-shift.js keeps the rest).
+      var timeline = document.getElementById("timeline");
+      var url = (timeline && timeline.dataset.url) || desk.dataset.timelineUrl;
+      window.htmx.ajax("GET", url, { target: "#timeline", swap: "outerHTML" });
     }, 400);
   });
 

@@ -13,6 +13,10 @@ const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
 // Longer than the catch-up URL's max-age (3 s), so each poll gets a fresh answer.
 const POLL_EVERY_MS = 5_000;
+// A socket counts as working once it brought a message or stayed open this long: one that
+// the server closes as soon as it has something to send (a frame it cannot send) must
+// not reset the failures, or the page would reconnect into it for ever, never polling.
+const STABLE_AFTER_MS = 15_000;
 
 const main = document.querySelector("main[data-session]");
 if (main) follow(main);
@@ -22,7 +26,8 @@ function follow(main) {
   const socketUrl = new URL(main.dataset.socket, location.href);
   socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const onDesk = "desk" in main.dataset;
-  const olderPage = new URLSearchParams(location.search).has("before");
+  const query = new URLSearchParams(location.search);
+  const olderPage = query.has("before") || query.has("after");
   let seq = Number(main.dataset.seq);
   const early = new Map(); // seq → event received ahead of a gap
   const page = onDesk ? null : readerPage(olderPage);
@@ -71,23 +76,43 @@ function follow(main) {
     }
   }
 
+  function startPolling() {
+    if (polling) return;
+    polling = setInterval(catchUp, POLL_EVERY_MS);
+    catchUp();
+  }
+
   function connect() {
+    // Some proxies and embedded browsers have no WebSocket API, or refuse to open one:
+    // such a reader polls the catch-up URL and still gets every post.
+    if (typeof window.WebSocket !== "function") return startPolling();
     socketUrl.searchParams.set("after", seq);
-    const opened = new WebSocket(socketUrl);
+    let opened;
+    try {
+      opened = new WebSocket(socketUrl);
+    } catch {
+      return startPolling();
+    }
     socket = opened;
-    opened.addEventListener("open", () => {
+    let stable = null;
+    const working = () => {
+      clearTimeout(stable);
       failures = 0;
       clearInterval(polling);
       polling = null;
+    };
+    opened.addEventListener("open", () => {
+      stable = setTimeout(working, STABLE_AFTER_MS);
     });
-    opened.addEventListener("message", (frame) => receive(JSON.parse(frame.data)));
+    opened.addEventListener("message", (frame) => {
+      if (failures || polling) working();
+      receive(JSON.parse(frame.data));
+    });
     opened.addEventListener("close", () => {
+      clearTimeout(stable);
       socket = null;
       failures += 1;
-      if (failures >= POLL_AFTER_FAILURES && !polling) {
-        polling = setInterval(catchUp, POLL_EVERY_MS);
-        catchUp();
-      }
+      if (failures >= POLL_AFTER_FAILURES) startPolling();
       retrying = setTimeout(connect, retryDelay(failures));
     });
   }
@@ -97,7 +122,7 @@ function follow(main) {
   function wakeUp() {
     if (document.visibilityState !== "visible") return;
     catchUp();
-    if (!socket) {
+    if (!socket && typeof window.WebSocket === "function") {
       clearTimeout(retrying);
       connect();
     }
@@ -116,6 +141,10 @@ function retryDelay(failures) {
 
 // What a reader sees change: posts in, out and in place, the header, the counter.
 function readerPage(olderPage) {
+  const live = document.getElementById("live");
+  const oldestFirst = live.dataset.order === "oldest";
+  const rubric = live.dataset.rubric || "";
+  const keyPosts = keyPostsList(document.getElementById("key-posts"));
   const posts = document.getElementById("posts");
   const pinned = document.getElementById("pinned");
   const button = document.getElementById("new-posts");
@@ -128,16 +157,34 @@ function readerPage(olderPage) {
 
   button.addEventListener("click", showWaiting);
 
+  const unseen = new Set(); // posts counted as published whose content comes in a later event
+
   function apply(message) {
-    if (message.kind === "post.published") published(message);
+    // Too big to travel as a message: the page itself shows it.
+    if (message.too_large) return location.reload();
+    if (message.superseded) superseded(message);
+    else if (message.kind === "post.published") published(message);
     else if (message.kind === "post.updated") updated(message);
     else if (message.kind === "post.deleted") deleted(message.post);
     else if (message.kind === "session.updated") headerChanged(message.html);
   }
 
-  function published(message) {
+  // An event whose content was withdrawn or replaced since: a later event of the same post
+  // (or a later header) carries what is shown now. A publication still counts.
+  function superseded(message) {
+    if (message.kind !== "post.published") return;
     setTotal(total + 1);
-    if (!olderPage && waiting.length === 0 && atTop()) {
+    unseen.add(message.post);
+  }
+
+  function published(message, counted = false) {
+    if (!counted) setTotal(total + 1);
+    keyPosts.follow(message);
+    if (!inFilter(message)) return;
+    if (oldestFirst) {
+      // Oldest first, the newest post goes at the bottom, below what is read: nothing moves.
+      place(message, true);
+    } else if (!olderPage && waiting.length === 0 && atTop()) {
       place(message, true);
       announce(`${announcer.dataset.newPost} ${headingOf(message.html)}`);
     } else {
@@ -147,6 +194,14 @@ function readerPage(olderPage) {
   }
 
   function updated(message) {
+    if (unseen.delete(message.post)) return published(message, true);
+    keyPosts.follow(message);
+    if (!inFilter(message)) {
+      waiting = waiting.filter((held) => held.post !== message.post);
+      document.getElementById(`post-${message.post}`)?.remove();
+      tidyDayBreaks();
+      return showButton();
+    }
     const queued = waiting.findIndex((held) => held.post === message.post);
     if (queued >= 0) {
       waiting[queued] = message;
@@ -155,7 +210,7 @@ function readerPage(olderPage) {
     const shown = document.getElementById(`post-${message.post}`);
     if (shown && shown.parentElement === (message.pinned ? pinned : posts)) {
       shown.replaceWith(article(message));
-    } else if (!olderPage) {
+    } else if (!olderPage && !oldestFirst) {
       shown?.remove();
       place(message, false);
     } else if (shown) {
@@ -166,11 +221,21 @@ function readerPage(olderPage) {
 
   function deleted(postId) {
     setTotal(total - 1);
+    keyPosts.remove(postId);
+    unseen.delete(postId);
     const before = waiting.length;
     waiting = waiting.filter((held) => held.post !== postId);
     if (waiting.length !== before) showButton();
     document.getElementById(`post-${postId}`)?.remove();
     pinned.hidden = !pinned.querySelector("article");
+    tidyDayBreaks();
+  }
+
+  // A day's separator with no post under it any more goes too.
+  function tidyDayBreaks() {
+    posts.querySelectorAll(":scope > .day-break").forEach((separator) => {
+      if (separator.nextElementSibling?.tagName !== "ARTICLE") separator.remove();
+    });
   }
 
   function headerChanged(html) {
@@ -179,17 +244,25 @@ function readerPage(olderPage) {
     showButton();
   }
 
+  // A reader who chose one rubric gets only its posts.
+  function inFilter(message) {
+    return !rubric || article(message).dataset.rubric === rubric;
+  }
+
   // New posts go in by their time (data-sort: larger is newer), pinned ones in #pinned.
   function place(message, arriving) {
     const container = message.pinned ? pinned : posts;
     const post = article(message);
-    const older = [...container.querySelectorAll(":scope > article")].find(
-      (other) => other.dataset.sort < message.sort,
+    const next = [...container.querySelectorAll(":scope > article")].find((other) =>
+      oldestFirst && container === posts
+        ? other.dataset.sort > message.sort
+        : other.dataset.sort < message.sort,
     );
-    if (!older && container === posts && document.querySelector(".pager a[rel=next]")) {
-      return; // older than this page's last post: it belongs on an older page
+    if (!next && container === posts && document.querySelector(".pager a[rel=next]")) {
+      return; // beyond this page's last post: it belongs on the next page
     }
-    container.insertBefore(post, older || null);
+    container.insertBefore(post, dayBreakBefore(next) || next || null);
+    if (container === posts) separateDays(post);
     posts.querySelector(".no-posts")?.remove();
     pinned.hidden = !pinned.querySelector("article");
     if (arriving) {
@@ -242,12 +315,97 @@ function readerPage(olderPage) {
     });
   }
 
+  // On a live of several days, a post whose day differs from the post above starts it.
+  function separateDays(post) {
+    if (!posts.querySelector(".day-break")) return;
+    const above = previousArticle(post);
+    if (!above || dayOf(above) !== dayOf(post)) post.before(dayBreak(dayOf(post)));
+    const below = nextArticle(post);
+    if (below && dayOf(below) === dayOf(post) && below.previousElementSibling?.matches(".day-break")) {
+      below.previousElementSibling.remove();
+    }
+  }
+
   // The top of the stream is in view: a new post can slide in without moving what is read.
   function atTop() {
     return posts.getBoundingClientRect().top >= 0;
   }
 
   return { apply };
+}
+
+// “L'essentiel”: the key posts, newest first, kept as editors mark and unmark them.
+function keyPostsList(nav) {
+  if (!nav) return { follow() {}, remove() {} }; // the embed page has no rail
+  const list = nav.querySelector("ol");
+  const shown = Number(nav.dataset.shown) || 6;
+
+  function follow(message) {
+    const post = article(message);
+    if (!post.classList.contains("post--key")) return remove(message.post);
+    const time = post.querySelector(".post-time");
+    const title = post.querySelector(".post-title");
+    const untitled = !title || title.querySelector(".visually-hidden");
+    const item = document.createElement("li");
+    item.dataset.post = message.post;
+    item.dataset.sort = message.sort;
+    const link = document.createElement("a");
+    const onPage = document.getElementById(`post-${message.post}`);
+    link.href = onPage ? `#post-${message.post}` : post.querySelector(".permalink").getAttribute("href");
+    link.append(time.cloneNode(true), ` ${untitled ? nav.dataset.untitled : title.textContent.trim()}`);
+    link.firstChild.removeAttribute("class");
+    item.append(link);
+    list.querySelector(`li[data-post="${message.post}"]`)?.remove();
+    const older = [...list.children].find((other) => other.dataset.sort < message.sort);
+    list.insertBefore(item, older || null);
+    while (list.children.length > shown) list.lastElementChild.remove();
+    nav.hidden = false;
+  }
+
+  function remove(postId) {
+    list.querySelector(`li[data-post="${postId}"]`)?.remove();
+    nav.hidden = list.children.length === 0;
+  }
+
+  return { follow, remove };
+}
+
+function previousArticle(element) {
+  let other = element.previousElementSibling;
+  while (other && other.tagName !== "ARTICLE") other = other.previousElementSibling;
+  return other;
+}
+
+function nextArticle(element) {
+  let other = element.nextElementSibling;
+  while (other && other.tagName !== "ARTICLE") other = other.nextElementSibling;
+  return other;
+}
+
+// A day's separator sits just above its first post: a post placed before that post goes above it.
+function dayBreakBefore(post) {
+  const above = post?.previousElementSibling;
+  return above?.matches(".day-break") ? above : null;
+}
+
+function dayOf(post) {
+  return post.querySelector("time.post-time").getAttribute("datetime").slice(0, 10);
+}
+
+function dayBreak(day) {
+  const element = document.createElement("p");
+  element.className = "day-break";
+  const time = document.createElement("time");
+  time.dateTime = day;
+  time.textContent = new Intl.DateTimeFormat(document.documentElement.lang || "fr", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(`${day}T12:00:00Z`));
+  element.append(time);
+  return element;
 }
 
 function article(message) {

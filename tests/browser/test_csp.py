@@ -11,6 +11,8 @@ from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 from playwright.sync_api import expect
 
+from liveblog.domain.posts import set_pinned
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COLLECT_VIOLATIONS = """
@@ -67,7 +69,7 @@ def content(settings, session, editor, make_post, post_with_every_block):
     editor.set_password("pw-hugo-2026")
     editor.save()
     post = post_with_every_block
-    post.set_pinned(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
     make_post(session, title="Le peloton passe le pont", minutes=5)
     return session, post
 

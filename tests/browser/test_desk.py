@@ -43,6 +43,12 @@ def block(page, number: int, kind: str):
     return page.get_by_role("group", name=f"Bloc {number} · {kind}")
 
 
+def opened(page, title: str):
+    """The post as readers see it, opened in place from its line in the desk's timeline."""
+    page.locator("#timeline .desk-item-title", has_text=title).click()
+    return page.locator("#timeline").get_by_role("article", name=title)
+
+
 def test_journalist_logs_in_writes_a_post_with_photo_quote_and_link_and_publishes_it(
     server, page, people, session, photo_file, screenshot
 ):
@@ -72,7 +78,7 @@ def test_journalist_logs_in_writes_a_post_with_photo_quote_and_link_and_publishe
     page.get_by_role("button", name="Publier maintenant").click()
 
     expect(page.get_by_text("Publication publiée.")).to_be_visible()
-    post = page.locator("#timeline").get_by_role("article", name="La tête de course au pont")
+    post = opened(page, "La tête de course au pont")
     expect(post).to_be_visible()
     expect(post.get_by_role("img")).to_have_attribute("alt", "Trois coureurs sur un pont suspendu.")
     expect(post.get_by_text("© Clairvue Photo/Léa Moreau")).to_be_visible()
@@ -101,7 +107,7 @@ def test_ctrl_enter_publishes_bold_text_and_an_empty_post_is_refused_keeping_the
     text.select_text()
     block(page, 1, "Paragraphe").get_by_role("button", name="Gras").click()
     text.press("Control+Enter")
-    article = page.locator("#timeline").get_by_role("article", name="Publié au clavier")
+    article = opened(page, "Publié au clavier")
     expect(article.locator("strong")).to_have_text("Sans souris.")
 
 
@@ -190,7 +196,7 @@ def test_a_colleagues_post_appears_on_my_desk_without_reloading(server, browser,
 
     timeline = mine.locator("#timeline")
     expect(
-        timeline.get_by_role("article", name="Publié par le chef d\u2019édition")
+        timeline.locator(".desk-item-title", has_text="Publié par le chef d\u2019édition")
     ).to_be_visible()
     expect(mine.get_by_text("Aussi sur ce desk : Hugo Lefèvre")).to_be_visible(timeout=WAIT_MS)
     for context in contexts:

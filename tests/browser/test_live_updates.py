@@ -7,11 +7,14 @@ through the layer: either way, as readers get them in production.
 """
 
 import re
+from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import expect
 
-from liveblog.live.views import before_token
+from liveblog.domain.posts import delete_post, record_edit, set_pinned
+from liveblog.domain.sessions import update_header
+from liveblog.live.positions import before_token
 from liveblog.models import Block
 from tests.helpers import WAIT_MS
 
@@ -80,8 +83,8 @@ def test_edits_replace_the_post_in_place_and_deletions_remove_it(server, page, s
     doomed = make_post(session, title="Annonce erronée", minutes=6)
     open_live(page, server, session)
     Block.objects.filter(post=typo).update(text="Ravitaillement au kilomètre 20.")
-    typo.record_edit(by=typo.author)
-    doomed.delete_softly(by=doomed.author)
+    record_edit(post=typo, by=typo.author)
+    delete_post(post=doomed, by=doomed.author)
 
     edited = page.get_by_role("article", name="Ravitaillement au kilomètre 15")
     expect(edited).to_contain_text("Ravitaillement au kilomètre 20.", timeout=LIVE)
@@ -97,8 +100,8 @@ def test_pinned_post_moves_to_the_top_and_the_header_follows_the_editor(
     key = make_post(session, title="Le parcours est modifié", minutes=5)
     make_post(session, title="Dixième kilomètre", minutes=40)
     open_live(page, server, session)
-    key.set_pinned(True, by=editor)
-    session.update_header(by=editor, headline="Marathon : parcours modifié à mi-course")
+    set_pinned(post=key, pinned=True, by=editor)
+    update_header(session=session, by=editor, headline="Marathon : parcours modifié à mi-course")
 
     pinned = page.get_by_role("region", name="Épinglé")
     expect(pinned.get_by_role("article", name="Le parcours est modifié")).to_be_visible(
@@ -171,7 +174,7 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     latest = make_post(session, title="Mi-parcours", minutes=60)
     page.goto(f"{server.url}/live/{session.slug}/?before={before_token(latest)}")
     Block.objects.filter(post=older).update(text="Ravitaillement déplacé au kilomètre 12.")
-    older.record_edit(by=older.author)
+    record_edit(post=older, by=older.author)
     make_post(session, title="Arrivée", minutes=130)
 
     button = page.get_by_role("button", name="1 nouvelle(s) publication(s)")
@@ -183,3 +186,76 @@ def test_reader_on_an_older_page_is_offered_the_new_posts_on_the_live_page(
     button.click()
     expect(page).to_have_url(f"{server.url}/live/{session.slug}/")
     expect(page.locator("#posts > article").first).to_have_accessible_name("Arrivée")
+
+
+def test_reader_whose_page_predates_a_correction_and_a_deletion_ends_with_the_current_posts(
+    server, page, session, make_post
+):
+    # The page as it was rendered before the changes (a laptop asleep since then): it
+    # catches up from a log in which the withdrawn words are no longer.
+    make_post(session, title="Départ donné", minutes=0)
+    with urlopen(f"{server.url}/live/{session.slug}/") as response:
+        old_page = response.read()
+    corrected = make_post(
+        session,
+        title="Témoin Zorglub",
+        minutes=10,
+        blocks=[("paragraph", {"text": "Zorglub habite rue Lumière."})],
+    )
+    Block.objects.filter(post=corrected).update(text="Un témoin habite le quartier.")
+    corrected.title = "Un témoin"
+    corrected.save()
+    record_edit(post=corrected, by=corrected.author)
+    doomed = make_post(session, title="Annonce erronée", minutes=20)
+    delete_post(post=doomed, by=doomed.author)
+    page.route(
+        f"{server.url}/live/{session.slug}/",
+        lambda route: route.fulfill(body=old_page, content_type="text/html; charset=utf-8"),
+    )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+
+    open_live(page, server, session)
+
+    shown = page.get_by_role("article", name="Un témoin")
+    expect(shown).to_contain_text("Un témoin habite le quartier.", timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
+    expect(page.get_by_role("article", name="Annonce erronée")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("Zorglub")
+    titles = page.locator("#posts > article h3").all_inner_texts()
+    assert titles == ["Un témoin", "Départ donné"]
+    # New to this reader, so announced as a new post, not slipped in as an edit.
+    expect(page.locator("[aria-live=polite]")).to_have_text("Nouvelle publication : Un témoin")
+    assert errors == []
+
+
+def test_a_page_whose_socket_drops_at_every_message_falls_back_to_polling_and_gets_the_post(
+    server, page, session, make_post
+):
+    # As daphne does with a frame it cannot send: the socket opens, then closes as soon as
+    # the server has something for it. Reconnecting into it for ever would bring nothing.
+    def drop_at_every_message(socket):
+        upstream = socket.connect_to_server()
+        upstream.on_message(lambda _message: socket.close())
+
+    page.route_web_socket(re.compile(r"/ws/live/"), drop_at_every_message)
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    make_post(session, title="Arrivé par la page", minutes=10)
+
+    expect(page.get_by_role("article", name="Arrivé par la page")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")
+
+
+def test_a_post_too_big_for_a_message_reaches_the_reader_by_reloading_the_page(
+    server, page, session, make_post
+):
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    long_text = "<p>" + "Le peloton passe le pont sous la pluie. " * 8_000 + "</p>"
+    make_post(
+        session, title="Récit complet", minutes=10, blocks=[("paragraph", {"text": long_text})]
+    )
+
+    expect(page.get_by_role("article", name="Récit complet")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#post-count")).to_have_text("2 publications")

@@ -15,6 +15,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from liveblog.domain.posts import publish_post
+from liveblog.domain.sessions import update_header
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
 from tests.helpers import WAIT_MS, composer_data, jpeg, wait_until
 
@@ -163,12 +165,12 @@ def write_raw(session, vectors: list[str], editor) -> Post:
     ]
     for position, (kind, fields) in enumerate(blocks):
         Block.objects.create(post=post, position=position, kind=kind, **fields)
-    post.publish(by=editor)
+    publish_post(post=post, by=editor)
     session.refresh_from_db()
     raw_header = {
         name: payload(vectors, f"raw-{name}", limit) for name, limit in HEADER_FIELDS.items()
     }
-    session.update_header(by=editor, **raw_header)
+    update_header(session=session, by=editor, **raw_header)
     return post
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from liveblog.domain.posts import delete_post, record_edit
 from liveblog.models import Block
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ def test_reader_gets_what_it_missed_edits_and_deletions_included_in_order(
     start = make_post(session, title="Départ", minutes=0)
     finish = make_post(session, title="Arrivée", minutes=130)
     Block.objects.filter(post=start).update(text="Départ donné à 8H30.")
-    start.record_edit(by=start.author)
-    finish.delete_softly(by=finish.author)
+    record_edit(post=start, by=start.author)
+    delete_post(post=finish, by=finish.author)
 
     response = client.get(events_url(session, at))
 
@@ -50,7 +51,7 @@ def test_catch_up_is_cacheable_for_a_few_seconds(client, session):
 def test_reader_far_behind_is_told_to_reload(client, session, make_post):
     post = make_post(session)
     for _ in range(300):
-        post.record_edit(by=post.author)
+        record_edit(post=post, by=post.author)
     payload = client.get(events_url(session, 0)).json()
     assert payload == {"reload": True, "events": []}
 

@@ -9,6 +9,8 @@ from channels.layers import get_channel_layer
 
 from liveblog.delivery import audience as readers
 from liveblog.delivery.audience import this_process
+from liveblog.domain.posts import delete_post, record_edit, set_key_event, set_pinned
+from liveblog.domain.sessions import end_session, update_header
 from liveblog.models import Block
 from tests.helpers import START, WAIT, connected, eventually, next_message, reader
 
@@ -38,7 +40,7 @@ async def test_reader_receives_an_edit_with_its_updated_mark(session, make_post)
 
     def edit():
         Block.objects.filter(post=post).update(text="Les coureurs ont passé le pont.")
-        post.record_edit(by=post.author)
+        record_edit(post=post, by=post.author)
 
     await db(edit)()
     message = await next_message(live)
@@ -52,7 +54,7 @@ async def test_reader_receives_an_edit_with_its_updated_mark(session, make_post)
 async def test_reader_is_told_to_remove_a_deleted_post(session, make_post):
     post = await db(make_post)(session)
     live = await connected(session.slug)
-    await db(post.delete_softly)(by=post.author)
+    await db(delete_post)(post=post, by=post.author)
     message = await next_message(live)
     assert message == {"seq": message["seq"], "kind": "post.deleted", "html": "", "post": post.pk}
     await live.disconnect()
@@ -61,9 +63,9 @@ async def test_reader_is_told_to_remove_a_deleted_post(session, make_post):
 async def test_reader_sees_a_post_pinned_then_unpinned(session, make_post):
     post = await db(make_post)(session)
     live = await connected(session.slug)
-    await db(post.set_pinned)(True, by=post.author)
+    await db(set_pinned)(post=post, pinned=True, by=post.author)
     pinned = await next_message(live)
-    await db(post.set_pinned)(False, by=post.author)
+    await db(set_pinned)(post=post, pinned=False, by=post.author)
     unpinned = await next_message(live)
     assert (pinned["kind"], pinned["pinned"]) == ("post.updated", True)
     assert "Épinglé" in pinned["html"]
@@ -75,7 +77,7 @@ async def test_reader_sees_a_post_pinned_then_unpinned(session, make_post):
 async def test_reader_sees_a_post_marked_as_key_event(session, make_post):
     post = await db(make_post)(session)
     live = await connected(session.slug)
-    await db(post.set_key_event)(True, by=post.author)
+    await db(set_key_event)(post=post, key_event=True, by=post.author)
     message = await next_message(live)
     assert message["kind"] == "post.updated"
     assert "Essentiel" in message["html"]
@@ -84,9 +86,11 @@ async def test_reader_sees_a_post_marked_as_key_event(session, make_post):
 
 async def test_reader_sees_the_new_headline_and_the_end_of_the_live(session, editor):
     live = await connected(session.slug)
-    await db(session.update_header)(by=editor, headline="Amina Diallo remporte le marathon")
+    await db(update_header)(
+        session=session, by=editor, headline="Amina Diallo remporte le marathon"
+    )
     headline = await next_message(live)
-    await db(session.end)(by=editor, at=START.replace(hour=20, minute=15))
+    await db(end_session)(session=session, by=editor, at=START.replace(hour=20, minute=15))
     ended = await next_message(live)
     assert headline["kind"] == "session.updated"
     assert 'id="session-header"' in headline["html"]
@@ -117,7 +121,7 @@ async def test_reader_reconnecting_gets_what_it_missed_in_order_then_live_posts(
     at = session.last_seq
     first = await db(make_post)(session, title="Départ", minutes=1)
     second = await db(make_post)(session, title="Premier ravitaillement", minutes=2)
-    await db(first.delete_softly)(by=first.author)
+    await db(delete_post)(post=first, by=first.author)
     live = await connected(session.slug, after=at)
     missed = [await next_message(live) for _ in range(3)]
     assert [(m["seq"], m["kind"], m["post"]) for m in missed] == [
@@ -137,7 +141,7 @@ async def test_reader_far_behind_is_told_to_reload(session, make_post, settings)
 
     def many_edits():
         for _ in range(301):
-            post.record_edit(by=post.author)
+            record_edit(post=post, by=post.author)
 
     await db(many_edits)()
     live = await connected(session.slug, after=0)
@@ -205,7 +209,7 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
 
     slow = readers.Reader(session.pk, at, send_when_unstalled)
     await this_process().join(slow, at)
-    sending = asyncio.create_task(slow.run())
+    slow.start()
     live = await connected(session.slug)
     for minute in range(12):
         await db(make_post)(session, title=f"Kilomètre {minute}", minutes=minute)
@@ -218,6 +222,6 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
 
     await eventually(caught_up, "the stalled reader to catch up")
     assert received == list(range(at + 1, at + 13))
-    sending.cancel()
+    slow.stop()
     await this_process().leave(slow)
     await live.disconnect()

@@ -5,6 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from liveblog.delivery.fanout import delivery_delayed_since
+from liveblog.domain.posts import set_key_event
 from liveblog.models import LiveSession, Post
 from tests.helpers import composer_data, connected, eventually, next_message, paragraph
 from tests.helpers.servers import PrivateRedis
@@ -72,5 +73,5 @@ def test_journalist_publishing_while_redis_is_down_is_told_delivery_is_delayed(
     assert DELAYED in desk.content.decode()
 
     redis.start()
-    Post.objects.get().set_key_event(True, by=journalist)
+    set_key_event(post=Post.objects.get(), key_event=True, by=journalist)
     assert DELAYED not in client.get(f"/editor/{session.slug}/").content.decode()

@@ -264,7 +264,8 @@ def test_delete_asks_for_confirmation_and_an_editor_can_undo_it(
     assert post.status == "deleted"
     assert "À retirer" not in jclient.get(f"/live/{assigned.slug}/").content.decode()
     client.force_login(editor)
-    assert "Annuler la suppression" in client.get(f"/editor/{assigned.slug}/").content.decode()
+    desk = client.get(f"/editor/{assigned.slug}/?show=deleted").content.decode()
+    assert "Annuler la suppression" in desk
     client.post(f"/editor/{assigned.slug}/posts/{post.pk}/undelete/")
     post.refresh_from_db()
     assert post.is_published
@@ -394,9 +395,11 @@ def test_embeds_take_the_known_providers_and_send_other_sites_to_a_related_link(
     assert "YouTube" in reader
 
 
-def test_the_desk_timeline_holds_the_latest_posts_and_points_to_the_reader_page_for_older(
+def test_the_desk_timeline_holds_the_latest_posts_and_pages_to_older_ones(
     jclient, assigned, make_post, settings
 ):
+    import re
+
     from liveblog.desk.views import DESK_TIMELINE_SIZE
 
     for minute in range(DESK_TIMELINE_SIZE + 1):
@@ -404,4 +407,32 @@ def test_the_desk_timeline_holds_the_latest_posts_and_points_to_the_reader_page_
     html = jclient.get(f"/editor/{assigned.slug}/").content.decode()
     assert f"Point {DESK_TIMELINE_SIZE}<" in html
     assert "Point 0<" not in html
-    assert "Les publications plus anciennes sont sur la page lecteur." in html
+    older = re.search(r'<a href="([^"]+)"[^>]*>Publications précédentes</a>', html)
+    assert older, "an “older” link after the latest posts"
+    html = jclient.get(older.group(1).replace("&amp;", "&")).content.decode()
+    assert "Point 0<" in html and f"Point {DESK_TIMELINE_SIZE}<" not in html
+
+
+def test_pinning_redraws_only_its_post_in_a_few_queries_however_long_the_live(
+    jclient, assigned, make_post
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = make_post(assigned, title="Le départ")
+    url = f"/editor/{assigned.slug}/posts/{post.pk}/pin/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = jclient.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "Le départ" in response.content.decode()
+        return len(captured)
+
+    alone = queries()
+    for minute in range(1, 31):
+        make_post(assigned, title=f"Kilomètre {minute}", minutes=minute)
+    assert queries() == alone
+    # Login and permissions (7), the change with its event and audit entry (10; one of them
+    # erases the post's earlier events' words, liveblog.domain.events.supersede_earlier),
+    # this post (2).
+    assert alone <= 19

@@ -7,7 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from liveblog.domain.posts import set_key_event, set_pinned
 from liveblog.domain.revisions import restore_revision
+from liveblog.domain.sessions import update_header
 from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
 from liveblog.photos.renditions import make_renditions
 from tests.helpers import composer_data, paragraph
@@ -28,7 +30,7 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     session.journalists.add(journalist)
     photo = make_photo(caption="L'arrivée sous la pluie.", size=(800, 450))
     make_renditions(photo)
-    session.update_header(by=editor, lead_photo=photo, credits="Rédaction : Jeanne Martin")
+    update_header(session=session, by=editor, lead_photo=photo, credits="Rédaction : Jeanne Martin")
     Rubric.named("Résultats")
     client.force_login(journalist)
     blocks = [
@@ -60,8 +62,8 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     client.post(f"/editor/{session.slug}/posts/{post.pk}/edit/", edit)
     restore_revision(Revision.objects.get(post=post, version=1), by=editor)
     post.refresh_from_db()
-    post.set_pinned(True, by=editor)
-    post.set_key_event(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
+    set_key_event(post=post, key_event=True, by=editor)
     make_post(session, title="Faux départ", minutes=5, status="deleted")
     make_post(session, title="Ravitaillement", minutes=10, rubric="Course")
     make_post(session, title="Brouillon du soir", status="draft")
@@ -198,3 +200,39 @@ def test_the_import_names_the_photo_files_still_to_copy(full_session, tmp_path, 
     photo_file = json.loads(first)["photos"][0]["file"]
     assert "1 photo file(s) not in MEDIA_ROOT yet" in errors.getvalue()
     assert photo_file in errors.getvalue()
+
+
+def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
+    session, make_post, make_photo, django_assert_max_num_queries
+):
+    """Posts with photos, each with renditions and a revision: the cost per post is zero."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liveblog.domain.archive import export_session
+    from liveblog.domain.revisions import snapshot
+
+    def add_posts(count: int) -> None:
+        for number in range(count):
+            photo = make_photo(caption=f"Kilomètre {number}", size=(400, 225))
+            make_renditions(photo)
+            post = make_post(
+                session,
+                title=f"Kilomètre {number}",
+                minutes=number,
+                blocks=[paragraph(f"Au kilomètre {number}."), ("photo", {"photo": photo})],
+            )
+            snapshot(post, by=post.author)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            archive = export_session(LiveSession.objects.get(pk=session.pk))
+        assert len(archive["posts"]) == Post.objects.filter(session=session).count()
+        return len(captured)
+
+    add_posts(5)
+    at_five = queries()
+    add_posts(15)
+    assert queries() == at_five
+    with django_assert_max_num_queries(12):
+        export_session(session)

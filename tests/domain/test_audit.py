@@ -9,8 +9,18 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from liveblog.domain.posts import (
+    delete_post,
+    publish_post,
+    record_edit,
+    restore_post,
+    schedule_post,
+    set_key_event,
+    set_pinned,
+)
 from liveblog.domain.revisions import restore_revision, snapshot
 from liveblog.domain.scheduling import publish_due_posts
+from liveblog.domain.sessions import archive_session, end_session, start_session, update_header
 from liveblog.models import AuditEntry, Post, Revision
 from tests.helpers import START, composer_data, paragraph
 
@@ -32,13 +42,13 @@ def actions(**filters) -> list[str]:
 
 def test_each_post_action_is_written_with_who_and_which_post(session, make_post, editor):
     post = make_post(session, title="Le départ est donné")
-    post.set_pinned(True, by=editor)
-    post.set_key_event(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
+    set_key_event(post=post, key_event=True, by=editor)
     post.title = "Le départ est donné à 8H30"
     post.save()
-    post.record_edit(by=editor)
-    post.delete_softly(by=editor)
-    post.restore(by=editor)
+    record_edit(post=post, by=editor)
+    delete_post(post=post, by=editor)
+    restore_post(post=post, by=editor)
     assert actions(post_id=post.pk) == [
         "post.published",
         "post.pinned",
@@ -61,7 +71,7 @@ def test_each_post_action_is_written_with_who_and_which_post(session, make_post,
 
 def test_scheduling_a_post_is_written_with_its_time(session, make_post, journalist):
     post = make_post(session, status="draft")
-    post.schedule(START + timedelta(hours=1), by=journalist)
+    schedule_post(post=post, at=START + timedelta(hours=1), by=journalist)
     entry = AuditEntry.objects.get(action="post.scheduled")
     assert entry.detail == {"at": "2025-10-21T07:30:00+00:00"}
     assert entry.username == "jeanne"
@@ -69,10 +79,10 @@ def test_scheduling_a_post_is_written_with_its_time(session, make_post, journali
 
 def test_session_start_end_archive_and_header_are_written_with_what_changed(make_session, editor):
     session = make_session(status="scheduled")
-    session.start(by=editor, at=START)
-    session.update_header(by=editor, headline="Marathon : l'arrivée", standfirst="Suivez.")
-    session.end(by=editor, at=START + timedelta(hours=4))
-    session.archive(by=editor, at=START + timedelta(days=40))
+    start_session(session=session, by=editor, at=START)
+    update_header(session=session, by=editor, headline="Marathon : l'arrivée", standfirst="Suivez.")
+    end_session(session=session, by=editor, at=START + timedelta(hours=4))
+    archive_session(session=session, by=editor, at=START + timedelta(days=40))
     assert actions(live_session_id=session.pk) == [
         "session.started",
         "session.header_updated",
@@ -116,7 +126,7 @@ def test_restoring_a_revision_is_written_with_its_version(session, make_post, ed
     snapshot(post, by=post.author)
     post.title = "Seconde version"
     post.save()
-    post.record_edit(by=editor)
+    record_edit(post=post, by=editor)
     restore_revision(Revision.objects.get(post=post, version=1), by=editor)
     entry = AuditEntry.objects.get(action="post.revision_restored")
     assert entry.detail == {"version": 1} and entry.username == "hugo"
@@ -126,9 +136,9 @@ def test_a_refused_change_leaves_no_entry(session, make_post, make_photo):
     photo = make_photo(alt_text="")
     post = make_post(session, status="draft", blocks=[("photo", {"photo": photo})])
     with pytest.raises(ValidationError):
-        post.publish(by=post.author)
+        publish_post(post=post, by=post.author)
     with pytest.raises(RuntimeError), transaction.atomic():
-        post.set_pinned(True, by=post.author)
+        set_pinned(post=post, pinned=True, by=post.author)
         raise RuntimeError("the database went away")
     assert actions(post_id=post.pk) == []
 
@@ -136,7 +146,7 @@ def test_a_refused_change_leaves_no_entry(session, make_post, make_photo):
 def test_entries_outlive_the_people_and_posts_they_name(session, make_post, django_user_model):
     post = make_post(session)
     intern = django_user_model.objects.create_user("stagiaire")
-    post.set_pinned(True, by=intern)
+    set_pinned(post=post, pinned=True, by=intern)
     intern.delete()
     Post.objects.filter(pk=post.pk).delete()
     entry = AuditEntry.objects.get(action="post.pinned")
@@ -210,7 +220,7 @@ def test_editors_read_a_sessions_log_on_the_desk_and_journalists_cannot(
 ):
     session.journalists.add(journalist)
     post = make_post(session, title="Le peloton passe le pont")
-    post.set_pinned(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
     client.force_login(editor)
     page = client.get(f"/editor/{session.slug}/audit/")
     html = page.content.decode()
@@ -257,7 +267,7 @@ def test_a_scheduled_post_going_out_is_written_as_the_schedulers_act(
     session, make_post, journalist
 ):
     post = make_post(session, status="draft")
-    post.schedule(START + timedelta(minutes=30), by=journalist)
+    schedule_post(post=post, at=START + timedelta(minutes=30), by=journalist)
     publish_due_posts(now=START + timedelta(hours=1))
     scheduled, published = AuditEntry.objects.filter(post_id=post.pk).order_by("id")
     assert (scheduled.action, scheduled.username) == ("post.scheduled", "jeanne")

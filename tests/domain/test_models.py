@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from liveblog.domain.posts import delete_post, record_edit, restore_post, set_key_event, set_pinned
+from liveblog.domain.sessions import archive_session, end_session, start_session, update_header
 from liveblog.models import Block, Event, LiveSession, PhotoCredit, Post, Rubric
 from tests.helpers import START
 
@@ -116,13 +118,13 @@ def test_bare_paragraph_text_becomes_paragraphs(session, journalist):
 
 def test_every_visible_change_appends_one_event_with_the_next_number(session, make_post, editor):
     post = make_post(session)
-    post.record_edit(by=editor)
-    post.set_pinned(True, by=editor)
-    post.set_key_event(True, by=editor)
-    post.delete_softly(by=editor)
-    post.restore(by=editor)
-    session.update_header(headline="Nouveau titre", by=editor)
-    session.end(by=editor)
+    record_edit(post=post, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
+    set_key_event(post=post, key_event=True, by=editor)
+    delete_post(post=post, by=editor)
+    restore_post(post=post, by=editor)
+    update_header(session=session, headline="Nouveau titre", by=editor)
+    end_session(session=session, by=editor)
     kinds = list(session.events.order_by("seq").values_list("seq", "kind"))
     # The session's start was event 1.
     assert kinds == [
@@ -149,11 +151,11 @@ def test_drafts_and_scheduled_posts_write_no_event(session, make_post):
 def test_a_change_rolled_back_leaves_no_event_and_no_gap(session, make_post, editor):
     post = make_post(session)
     with pytest.raises(RuntimeError), transaction.atomic():
-        post.set_pinned(True, by=editor)
+        set_pinned(post=post, pinned=True, by=editor)
         raise RuntimeError("the database went away")
     post.refresh_from_db()
     assert not post.pinned
-    post.set_key_event(True, by=editor)
+    set_key_event(post=post, key_event=True, by=editor)
     assert list(session.events.values_list("seq", flat=True)) == [1, 2, 3]
 
 
@@ -188,9 +190,9 @@ def test_record_event_refuses_to_run_outside_a_transaction(session):
 def test_session_goes_through_its_statuses_with_their_times(make_session, editor):
     session = make_session(status="scheduled")
     assert session.status == "scheduled"
-    session.start(by=editor, at=START)
-    session.end(by=editor, at=START + timedelta(hours=2))
-    session.archive(by=editor, at=START + timedelta(days=30))
+    start_session(session=session, by=editor, at=START)
+    end_session(session=session, by=editor, at=START + timedelta(hours=2))
+    archive_session(session=session, by=editor, at=START + timedelta(days=30))
     session.refresh_from_db()
     assert (session.status, session.started_at, session.ended_at) == (
         "archived",
@@ -203,8 +205,8 @@ def test_session_goes_through_its_statuses_with_their_times(make_session, editor
 def test_a_header_saved_from_a_stale_copy_keeps_the_event_counter(session, make_post, editor):
     stale = LiveSession.objects.get(pk=session.pk)
     make_post(session, title="Publié entre-temps")
-    stale.update_header(by=editor, headline="Marathon : la course est lancée")
-    stale.end(by=editor)
+    update_header(session=stale, by=editor, headline="Marathon : la course est lancée")
+    end_session(session=stale, by=editor)
     session.refresh_from_db()
     assert session.headline == "Marathon : la course est lancée"
     assert list(session.events.values_list("seq", flat=True)) == [1, 2, 3, 4]

@@ -112,10 +112,8 @@ def test_two_saves_racing_from_the_same_version_never_both_win(
     import threading
 
     from django.db import connection
-    from django.http import QueryDict
 
-    from liveblog.desk.composer import Composer
-    from liveblog.desk.publishing import EditConflict, save_post
+    from liveblog.domain.writing import EditConflict, save_post
 
     post = make_post(session, title="Départ", author=journalist)
     barrier = threading.Barrier(2)
@@ -123,12 +121,17 @@ def test_two_saves_racing_from_the_same_version_never_both_win(
 
     def save(person, title):
         try:
-            data = QueryDict(mutable=True)
-            data.update(composer_data(paragraph(title), title=title, version=post.version))
-            composer = Composer(data, user=person)
-            assert composer.is_valid()
             barrier.wait()
-            save_post(composer, by=person, session=session, post=Post.objects.get(pk=post.pk))
+            save_post(
+                session=session,
+                by=person,
+                post=Post.objects.get(pk=post.pk),
+                title=title,
+                rubric="course",
+                blocks=[{"kind": "paragraph", "text": f"<p>{title}</p>"}],
+                action="publish",
+                expected_version=post.version,
+            )
             outcomes.append(("saved", title))
         except EditConflict:
             outcomes.append(("conflict", title))

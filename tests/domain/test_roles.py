@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from liveblog.domain.roles import (
     can_create_rubric,
     can_edit_post,
+    can_run_lives,
     can_write_in,
     desk_sessions,
     is_editor,
@@ -61,3 +62,10 @@ def test_people_without_a_role_and_anonymous_visitors_get_nothing(
         assert not can_write_in(person, session)
         assert list(desk_sessions(person)) == []
     assert not can_create_rubric(journalist)
+
+
+def test_only_editors_and_admins_run_lives(journalist, editor, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin", password="pw-admin-2026")
+    assert can_run_lives(editor) and can_run_lives(admin)
+    assert not can_run_lives(journalist)
+    assert not can_run_lives(AnonymousUser())

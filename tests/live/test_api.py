@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liveblog.domain.posts import record_edit
+from liveblog.domain.sessions import archive_session
 from tests.helpers import START
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +39,18 @@ def all_pages(client, url) -> list[list[dict]]:
 
 def test_session_gives_what_an_app_needs_to_show_the_live(client, make_session, make_photo):
     lead = make_photo(caption="La ligne de départ.")
-    session = make_session(lead_photo=lead, credits="Jeanne Martin, Hugo Lefèvre")
+    session = make_session(
+        lead_photo=lead,
+        credits="Jeanne Martin, Hugo Lefèvre",
+        summary="Le départ est donné\nLe ciel est dégagé",
+    )
     data = get_json(client, "/api/lives/marathon/")
     assert data == {
         "slug": "marathon",
         "url": f"{SITE}/live/marathon/",
         "headline": "Marathon des Deux-Rives en direct",
         "standfirst": "Suivez la course du départ à l'arrivée.",
+        "summary": ["Le départ est donné", "Le ciel est dégagé"],
         "language": "fr",
         "status": "live",
         "scheduled_for": None,
@@ -104,19 +111,36 @@ def test_posts_come_newest_first_with_their_blocks(
             "url": "https://bsky.app/profile/course/post/1",
             "provider": "Bluesky",
             "text": "Bravo !",
+            "author": None,
+            "published_at": None,
+            "thumbnail": None,
         },
-        {"kind": "embed", "url": "https://youtu.be/arrivee", "provider": "YouTube", "text": ""},
+        {
+            "kind": "embed",
+            "url": "https://youtu.be/arrivee",
+            "provider": "YouTube",
+            "text": "",
+            "author": None,
+            "published_at": None,
+            "thumbnail": None,
+        },
         {
             "kind": "link",
             "url": "https://example.org/portrait",
             "link_kind": "article",
             "title": "Qui est Amina Diallo ?",
+            "description": "",
+            "site_name": "example.org",
+            "image": None,
         },
         {
             "kind": "link",
             "url": "https://example.org/video",
             "link_kind": "video",
             "title": "L'arrivée en images",
+            "description": "",
+            "site_name": "example.org",
+            "image": None,
         },
     ]
 
@@ -147,7 +171,7 @@ def test_a_post_published_while_paging_does_not_shift_the_next_page(client, sess
 
 def test_an_edited_post_says_when_and_which_version(client, session, make_post, journalist):
     post = make_post(session, minutes=10)
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
     data = get_json(client, "/api/lives/marathon/posts/")["posts"][0]
     assert data["version"] == 2
@@ -178,7 +202,7 @@ def test_list_of_lives_is_the_home_pages(client, make_session, editor):
     make_session(slug="marathon")
     make_session(slug="election", status="scheduled", headline="Soirée électorale")
     archived = make_session(slug="tempete", status="ended", headline="La tempête")
-    archived.archive(by=editor, at=START + timedelta(days=1))
+    archive_session(session=archived, by=editor, at=START + timedelta(days=1))
     answer = get_json(client, "/api/lives/")
     assert [s["slug"] for s in answer["sessions"]] == ["marathon", "election"]
 

@@ -96,6 +96,9 @@ def test_the_policy_allows_no_inline_code_and_no_framing():
         assert CSP.UNSAFE_INLINE not in policy[directive]
     assert policy["frame-ancestors"] == [CSP.NONE]
     assert policy["base-uri"] == [CSP.SELF]
+    # The one site a page may frame: YouTube's privacy-enhanced player, after a reader's click.
+    assert policy["frame-src"] == [CSP.SELF, "https://www.youtube-nocookie.com"]
+    assert "img-src" in policy and policy["img-src"] == [CSP.SELF, "data:"]
 
 
 def test_every_page_is_served_with_the_policy(client, session, make_post):

@@ -3,6 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
+from liveblog.domain.posts import set_pinned
 from liveblog.live.embed_page import EMBED_POSTS
 from tests.helpers.pages import read_head
 
@@ -46,7 +47,7 @@ def test_every_other_page_refuses_to_be_framed(client, session, make_post, path)
 
 def test_embed_page_has_the_live_markup_live_updates_need(client, session, make_post, editor):
     pinned = make_post(session, title="Le parcours modifié", minutes=5)
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     post = make_post(session, title="Arrivée de la tête de course", minutes=150)
     session.refresh_from_db()
     html = client.get(f"/live/{session.slug}/embed/").content.decode()

@@ -8,6 +8,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
+from liveblog.domain.posts import record_edit
+from liveblog.domain.sessions import end_session, start_session
 from tests.helpers import START
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +69,7 @@ def test_atom_feed_tells_when_a_post_was_corrected(client, session, make_post, j
     block = post.blocks.get()
     block.text = "Amina Diallo gagne en 2 h 24 min 10 s."
     block.save()
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
     feed = read_feed(client, session, "atom")
     entry = feed.entries[0]
@@ -107,10 +109,12 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
 ):
     now = timezone.now()
     running = make_session(slug="marathon")
-    make_post(running, minutes=30)
-    just_ended = make_session(slug="election", headline="Soirée électorale en direct")
-    just_ended.start(by=editor, at=now - timedelta(hours=6))
-    just_ended.end(by=editor, at=now - timedelta(hours=1))
+    post = make_post(running, minutes=30)
+    just_ended = make_session(
+        slug="election", status="scheduled", headline="Soirée électorale en direct"
+    )
+    start_session(session=just_ended, by=editor, at=now - timedelta(hours=6))
+    end_session(session=just_ended, by=editor, at=now - timedelta(hours=1))
     old = make_session(slug="tempete", status="ended", headline="La tempête Aline en direct")
     make_session(slug="bientot", status="scheduled", headline="Pas encore commencé")
 
@@ -119,6 +123,7 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
         f"{SITE}/live/marathon/",
         f"{SITE}/live/election/",
         f"{SITE}/live/tempete/",
+        f"{SITE}/live/marathon/posts/{post.pk}/",
     }
     news = entries[f"{SITE}/live/marathon/"].find(f"{NEWS}news")
     assert news.findtext(f"{NEWS}publication/{NEWS}name") == "La Gazette des Deux-Rives"
@@ -134,9 +139,32 @@ def test_sitemap_lists_public_lives_with_news_fields_for_fresh_ones(
     )
 
 
+def test_sitemap_lists_each_published_posts_page_with_its_last_change(
+    client, session, make_post, make_session, journalist
+):
+    edited = make_post(session, minutes=30)
+    record_edit(post=edited, by=journalist)
+    edited.refresh_from_db()
+    plain = make_post(session, minutes=40)
+    make_post(session, minutes=50, status="deleted")
+    make_post(session, minutes=60, status="draft")
+    entries = sitemap_entries(client)
+    posts = {url for url in entries if "/posts/" in url}
+    assert posts == {
+        f"{SITE}/live/marathon/posts/{edited.pk}/",
+        f"{SITE}/live/marathon/posts/{plain.pk}/",
+    }
+    lastmod = entries[f"{SITE}/live/marathon/posts/{edited.pk}/"].findtext(f"{SITEMAP}lastmod")
+    assert lastmod == edited.edited_at.isoformat()
+    assert (
+        entries[f"{SITE}/live/marathon/posts/{plain.pk}/"].findtext(f"{SITEMAP}lastmod")
+        == "2025-10-21T07:10:00+00:00"
+    )
+
+
 def test_sitemap_last_modified_follows_the_latest_post_edit(client, session, make_post, journalist):
     post = make_post(session, minutes=30)
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
     lastmod = sitemap_entries(client)[f"{SITE}/live/marathon/"].findtext(f"{SITEMAP}lastmod")
     assert lastmod >= post.edited_at.isoformat()[:19]

@@ -5,6 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liveblog.domain.posts import delete_post, record_edit, set_pinned
+from liveblog.domain.sessions import update_header
+
 pytestmark = pytest.mark.django_db
 
 
@@ -40,19 +43,19 @@ def test_an_edit_a_pin_and_a_deletion_show_on_the_next_load(client, session, mak
 
     post.title = "Le peloton passe le pont de pierre"
     post.save()
-    post.record_edit(by=editor)
+    record_edit(post=post, by=editor)
     assert "pont de pierre" in load(client, session)[0]
 
-    post.set_pinned(True, by=editor)
+    set_pinned(post=post, pinned=True, by=editor)
     assert 'id="pinned"' in load(client, session)[0]
 
-    post.delete_softly(by=editor)
+    delete_post(post=post, by=editor)
     assert "pont de pierre" not in load(client, session)[0]
 
 
 def test_a_new_headline_shows_on_the_next_load(client, session, editor):
     load(client, session)
-    session.update_header(by=editor, headline="Victoire au sprint sur le quai")
+    update_header(session=session, by=editor, headline="Victoire au sprint sur le quai")
     assert "Victoire au sprint sur le quai" in load(client, session)[0]
 
 

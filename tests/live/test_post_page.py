@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liveblog.domain.posts import set_key_event
 from tests.helpers.pages import json_ld, read_head
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_the_essentials_list_key_posts_newest_first_linking_to_them(
     start = make_post(session, title="Départ donné", minutes=0, key_event=True)
     make_post(session, title="Ravitaillement", minutes=60)
     finish = make_post(session, title="Victoire d'Amina Diallo", minutes=150)
-    finish.set_key_event(True, by=editor)
+    set_key_event(post=finish, key_event=True, by=editor)
     html = client.get(f"/live/{session.slug}/").content.decode()
     assert "L'essentiel" in html
     listed = essentials(html)
@@ -143,7 +144,10 @@ def test_a_key_post_beyond_the_first_page_links_to_its_own_page(
 
 def test_no_essentials_without_key_posts(client, session, make_post):
     make_post(session)
-    assert "L'essentiel" not in client.get(f"/live/{session.slug}/").content.decode()
+    html = client.get(f"/live/{session.slug}/").content.decode()
+    # The empty list is kept hidden, ready for the first key event to arrive live.
+    assert 'data-shown="6" hidden>' in html
+    assert "<li" not in essentials(html)
 
 
 def test_the_essentials_cost_the_same_queries_however_many_key_posts(client, session, make_post):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from liveblog.domain.posts import record_edit, set_pinned
 from liveblog.live.views import before_token
 from liveblog.models import PhotoCredit
 
@@ -30,7 +31,7 @@ def test_live_page_has_every_element_of_the_anatomy(client, make_session, make_p
     assert '<h1 class="live-headline">Marathon des Deux-Rives en direct</h1>' in html
     assert "Suivez la course du départ à l&#x27;arrivée." in html
     assert "Les horaires sont affichés en temps universel." in html
-    assert "<summary>Partager</summary>" in html
+    assert "</svg>Partager</summary>" in html
     assert "La ligne de départ, quai des Deux-Rives." in html
     assert "© Clairvue Photo/Léa Moreau" in html
     assert "2 publications" in html
@@ -57,7 +58,7 @@ def test_scheduled_live_says_when_it_starts(client, make_session):
 def test_pinned_posts_come_first_and_key_posts_are_marked(client, session, make_post, editor):
     pinned = make_post(session, title="Le parcours modifié", minutes=5)
     key = make_post(session, title="Dernière minute", minutes=90, key_event=True)
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     html = client.get(live_url(session)).content.decode()
     # Titles also appear earlier (JSON-LD, “L'essentiel”): compare where the articles start.
     assert html.index(f'<article id="post-{pinned.pk}"') < html.index(
@@ -81,7 +82,7 @@ def test_only_published_posts_are_shown(client, session, make_post):
 
 def test_edited_post_says_when_it_was_updated(client, session, make_post):
     post = make_post(session)
-    post.record_edit()
+    record_edit(post=post, by=None)
     post.refresh_from_db()
     html = client.get(live_url(session)).content.decode()
     local = timezone.localtime(post.edited_at, timezone.UTC)
@@ -95,15 +96,17 @@ def test_each_block_type_renders_as_semantic_html(client, session, post_with_eve
     assert '<span class="caption">La ligne d&#x27;arrivée.</span>' in html
     assert "<blockquote><p>Je n&#x27;ai rien lâché.</p></blockquote>" in html
     assert "<cite>Amina Diallo</cite>" in html
-    assert "Voir la publication sur Bluesky" in html
+    assert "Afficher la publication sur Bluesky" in html
     assert '<blockquote cite="https://bsky.app/profile/course/post/1">' in html
-    assert "Voir la vidéo sur YouTube" in html
+    assert "Lire la vidéo" in html
     assert (
-        '<span class="link-kind">Lire</span>\n    <a href="https://example.org/portrait">Qui est Amina Diallo ?</a>'
+        '<span class="link-kind">Lire</span>\n'
+        '      <a class="card-title" href="https://example.org/portrait">Qui est Amina Diallo ?</a>'
         in html
     )
     assert (
-        '<span class="link-kind">Voir</span>\n    <a href="https://example.org/video">L&#x27;arrivée en images</a>'
+        '<span class="link-kind">Voir</span>\n'
+        '      <a class="card-title" href="https://example.org/video">L&#x27;arrivée en images</a>'
         in html
     )
 
@@ -175,7 +178,7 @@ def test_query_count_does_not_grow_with_posts_shown(client, session, make_post, 
                 ],
             )
             if n == 0:
-                post.set_pinned(True)
+                set_pinned(post=post, pinned=True, by=None)
 
     add_posts(2, 0)
     few = queries_for_page()
@@ -233,4 +236,4 @@ def test_a_post_on_x_is_quoted_and_linked_by_its_provider_name(client, session, 
     make_post(session, blocks=[("embed", embed)])
     html = client.get(live_url(session)).content.decode()
     assert '<blockquote cite="https://x.com/course/status/1">' in html
-    assert "Voir la publication sur X" in html
+    assert "Afficher la publication sur X" in html

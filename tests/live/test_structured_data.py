@@ -3,9 +3,13 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 
-from liveblog.models import Block
-from tests.helpers import START
+from liveblog.domain.posts import record_edit, set_pinned
+from liveblog.domain.sessions import end_session
+from liveblog.models import Block, Branding
+from tests.helpers import START, jpeg
 from tests.helpers.pages import json_ld, read_head
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +45,30 @@ def test_live_page_describes_the_session_as_a_live_blog_posting(client, make_ses
     assert data["coverageStartTime"] == "2025-10-21T06:30:00+00:00"
     assert data["datePublished"] == "2025-10-21T06:30:00+00:00"
     assert "coverageEndTime" not in data, "a running live has no end yet"
-    assert data["image"] == [f"{SITE}{lead.image.url}"]
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": f"{SITE}{lead.image.url}",
+            "width": 64,
+            "height": 36,
+            "caption": "La ligne de départ.",
+            "creditText": "© Clairvue Photo/Léa Moreau",
+        }
+    ]
     assert data["publisher"] == {
         "@type": "Organization",
         "name": "La Gazette des Deux-Rives",
         "url": SITE,
+        "logo": {
+            "@type": "ImageObject",
+            "url": f"{SITE}/static/liveblog/logo.png",
+            "width": 600,
+            "height": 120,
+        },
     }
+    assert data["author"] == [
+        {"@type": "Organization", "name": "La Gazette des Deux-Rives", "url": SITE}
+    ], "a live without posts yet is the newsroom's"
     assert data["liveBlogUpdate"] == []
 
 
@@ -67,10 +89,12 @@ def test_each_post_shown_is_a_blog_posting_anchored_on_the_page(
     assert first["dateModified"] == "2025-10-21T09:00:00+00:00"
     assert first["articleBody"] == (
         "Amina Diallo franchit la ligne.\n\n« Je n'ai rien lâché. » Amina Diallo"
-        "\n\nQui est Amina Diallo ?\n\nL'arrivée en images"
+        "\n\nBravo ! — Bluesky\n\nQui est Amina Diallo ?\n\nL'arrivée en images"
     )
-    assert first["image"] == [f"{SITE}{photo.image.url}"]
+    assert [image["url"] for image in first["image"]] == [f"{SITE}{photo.image.url}"]
+    assert (first["image"][0]["width"], first["image"][0]["height"]) == (640, 360)
     assert first["author"] == {"@type": "Person", "name": "Jeanne Martin"}
+    assert data["author"] == [{"@type": "Person", "name": "Jeanne Martin"}]
 
     untitled = updates[f"{SITE}/live/marathon/#post-{short.pk}"]
     assert untitled["headline"] == "Publication de 7H40"
@@ -78,11 +102,50 @@ def test_each_post_shown_is_a_blog_posting_anchored_on_the_page(
     assert "image" not in untitled, "a post without a photo claims no image"
 
 
+def test_every_update_has_a_body_a_photo_only_post_its_caption(
+    client, session, make_post, make_photo
+):
+    photo = make_photo(caption="La foule applaudit les derniers coureurs.")
+    make_post(session, title="En images", minutes=5, blocks=[("photo", {"photo": photo})])
+    make_post(
+        session,
+        title="Sur les réseaux",
+        minutes=6,
+        blocks=[("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"})],
+    )
+    bodies = {u["headline"]: u["articleBody"] for u in live_data(client, session)["liveBlogUpdate"]}
+    # An embed's words name where they come from, as its card does.
+    assert bodies == {
+        "En images": "La foule applaudit les derniers coureurs.",
+        "Sur les réseaux": "Bravo ! — Bluesky",
+    }
+
+
+def test_list_items_and_paragraphs_stay_apart_in_the_body(client, session, make_post):
+    text = "<p>Les chiffres :</p><ul><li>17 842 partants</li><li>96 nationalités</li></ul>"
+    make_post(session, title="Les chiffres", blocks=[("paragraph", {"text": text})])
+    update = live_data(client, session)["liveBlogUpdate"][0]
+    assert update["articleBody"] == "Les chiffres :\n17 842 partants\n96 nationalités"
+
+
+def test_the_publisher_logo_is_the_newsrooms_own_once_uploaded(client, session):
+    branding = Branding(name="Le Courrier du Fleuve", colour="#0b4a8b")
+    branding.logo.save("logo.jpg", ContentFile(jpeg().read()), save=False)
+    branding.save()
+    try:
+        data = live_data(client, session)
+        assert data["publisher"]["name"] == "Le Courrier du Fleuve"
+        assert data["publisher"]["logo"]["url"] == f"{SITE}{branding.logo.url}"
+        assert (data["publisher"]["logo"]["width"], data["publisher"]["logo"]["height"]) == (80, 45)
+    finally:
+        cache.clear()
+
+
 def test_pinned_posts_are_updates_too_and_unpublished_ones_are_not(
     client, session, make_post, editor
 ):
     pinned = make_post(session, title="Le parcours modifié", minutes=5)
-    pinned.set_pinned(True, by=editor)
+    set_pinned(post=pinned, pinned=True, by=editor)
     make_post(session, title="Brouillon", status="draft")
     make_post(session, title="Retiré", minutes=9, status="deleted")
     headlines = [update["headline"] for update in live_data(client, session)["liveBlogUpdate"]]
@@ -98,7 +161,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
     block.save()
     post.title = "Au kilomètre 30, le peloton s'étire"
     post.save()
-    post.record_edit(by=journalist)
+    record_edit(post=post, by=journalist)
     post.refresh_from_db()
 
     data = live_data(client, session)
@@ -112,7 +175,7 @@ def test_an_edited_post_shows_its_new_text_and_modification_time(
 
 def test_an_ended_live_gives_its_coverage_end_time(client, session, make_post, editor):
     make_post(session, title="Les derniers arrivants", minutes=400)
-    session.end(by=editor, at=START + timedelta(hours=13, minutes=45))
+    end_session(session=session, by=editor, at=START + timedelta(hours=13, minutes=45))
     data = live_data(client, session)
     assert data["coverageStartTime"] == "2025-10-21T06:30:00+00:00"
     assert data["coverageEndTime"] == "2025-10-21T20:15:00+00:00"

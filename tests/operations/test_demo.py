@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from liveblog.models import Block, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.models import Block, Branding, Event, LiveSession, Photo, PhotoCredit, Post, Rubric
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,18 @@ def test_demo_command_run_twice_changes_nothing(capsys):
     call_command("demo")
     assert snapshot() == first
     assert "nothing changed" in capsys.readouterr().out
+
+
+def test_demo_shows_a_fictional_newsroom_with_camera_sized_photos():
+    call_command("demo")
+    branding = Branding.objects.get()
+    assert branding.name == "La Gazette des Deux-Rives"
+    assert branding.logo and branding.logo_height == 80
+    photos = Photo.objects.all()
+    assert {photo.width for photo in photos} == {2000}
+    # Real photos weigh hundreds of kilobytes; renditions are ready for the pages.
+    assert all(photo.image.size > 150_000 for photo in photos)
+    assert all(photo.renditions.exists() for photo in photos)
 
 
 def test_demo_content_uses_every_block_status_and_feature():

@@ -106,22 +106,24 @@ from django.contrib.auth import get_user_model
 chef = get_user_model().objects.create_superuser("chef", "chef@example.org", "pw-chef-2026")
 """
 NEW_SESSION = """
+from liveblog.domain.sessions import start_session
 from liveblog.models import LiveSession
 session = LiveSession.objects.create(slug="%(slug)s", headline="Nuit électorale à Valbonne")
-session.start()
+start_session(session=session, by=None)
 print(session.last_seq)
 """
 # The desk's path in one process: each post saved, then published (its event fanned out).
 PUBLISH = """
 import time
 from django.contrib.auth import get_user_model
+from liveblog.domain.posts import publish_post
 from liveblog.models import Block, LiveSession, Post
 chef = get_user_model().objects.get(username="chef")
 session = LiveSession.objects.get(slug="%(slug)s")
 for number in range(%(count)d):
     post = Post.objects.create(session=session, author=chef, title=f"Bureau {number + 1} dépouillé")
     Block.objects.create(post=post, position=0, kind="paragraph", text="<p>Résultats partiels.</p>")
-    post.publish(by=chef)
+    publish_post(post=post, by=chef)
     time.sleep(%(pause)s)
 """
 

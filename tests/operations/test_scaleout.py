@@ -25,10 +25,11 @@ PASSWORD = "pw-scaleout-2026"
 
 SETUP = """
 from django.contrib.auth import get_user_model
+from liveblog.domain.sessions import start_session
 from liveblog.models import LiveSession
 chef = get_user_model().objects.create_superuser("chef", "chef@example.org", "%s")
 session = LiveSession.objects.create(slug="marathon", headline="Marathon des Deux-Rives")
-session.start()
+start_session(session=session, by=chef)
 print(session.pk, chef.pk)
 """
 

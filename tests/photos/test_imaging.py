@@ -10,9 +10,17 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, features
 
+from liveblog.domain.photos import announce_renditions
+from liveblog.domain.sessions import update_header
 from liveblog.models import Event, Photo, PhotoCredit, PhotoRendition
-from liveblog.photos.imaging import MAX_UPLOAD_BYTES, accept_upload, store_photo, suggested_fields
-from liveblog.photos.renditions import announce_renditions, make_renditions
+from liveblog.photos.imaging import (
+    MAX_UPLOAD_BYTES,
+    PixelBudget,
+    accept_upload,
+    store_photo,
+    suggested_fields,
+)
+from liveblog.photos.renditions import RENDERER, make_renditions
 from tests.helpers import WAIT
 from tests.helpers.images import (
     ARTIST,
@@ -191,11 +199,40 @@ def test_renditions_are_made_after_the_upload_commits_off_the_request_path():
     with transaction.atomic():
         photo = store_photo(accept_upload(upload(encoded(picture((700, 350))))))
         assert not photo.renditions.exists(), "nothing is made before the photo is saved"
-    worker = next(t for t in threading.enumerate() if t.name == f"renditions-{photo.pk}")
+    # One worker, in order: once a task queued after the photo's has run, the photo's has.
+    worker = RENDERER.submit(threading.current_thread).result(timeout=WAIT)
     assert worker is not threading.current_thread()
-    worker.join(timeout=WAIT)
-    assert not worker.is_alive(), f"renditions still being made after {WAIT:.0f} s"
+    assert worker.name.startswith("renditions")
     assert Photo.objects.get(pk=photo.pk).renditions.count() == 6
+
+
+def test_an_upload_waits_while_the_process_decodes_its_budget_of_pixels_then_goes_on():
+    budget = PixelBudget(100)
+    waiting, done = threading.Event(), []
+
+    def second_upload():
+        waiting.set()
+        with budget.reserve(60, wait=60):
+            done.append(budget.free)
+
+    with budget.reserve(80):
+        other = threading.Thread(target=second_upload)
+        other.start()
+        waiting.wait(timeout=WAIT)
+        assert not done, "60 more pixels do not fit beside 80 of 100"
+    other.join(timeout=WAIT)
+    assert done == [40]
+    assert budget.free == 100
+
+
+def test_an_upload_that_waited_too_long_is_refused_with_a_message_and_nothing_lost():
+    budget = PixelBudget(100)
+    with budget.reserve(100), pytest.raises(ValidationError) as refused, budget.reserve(1, 0.05):
+        pass
+    assert refused.value.messages == [
+        "Le serveur traite d\u2019autres photos : rien n\u2019est perdu, renvoyez celle-ci dans un instant."
+    ]
+    assert budget.free == 100
 
 
 @pytest.fixture
@@ -310,7 +347,7 @@ def test_readers_sent_a_post_before_its_renditions_existed_get_it_again_lighter(
 ):
     photo = make_photo(size=(1400, 700))
     post = make_post(session, blocks=[("photo", {"photo": photo})])
-    session.update_header(lead_photo=photo)
+    update_header(session=session, by=None, lead_photo=photo)
     published = Event.objects.get(post=post, kind="post.published")
     assert "srcset" not in published.html
     make_renditions(photo)

@@ -8,9 +8,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from liveblog.demo.content import ACCOUNTS, CREDITS, DEMO_PASSWORD, PHOTOS, SESSIONS
-from liveblog.demo.images import demo_image
-from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.demo.content import (
+    ACCOUNTS,
+    CREDITS,
+    DEMO_PASSWORD,
+    NEWSROOM,
+    PHOTOS,
+    SESSIONS,
+    SUMMARIES,
+)
+from liveblog.demo.images import demo_image, demo_logo
+from liveblog.domain.posts import delete_post, publish_post, record_edit, schedule_post, set_pinned
+from liveblog.domain.sessions import end_session, start_session
+from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.photos.renditions import make_renditions
 
 
 class Command(BaseCommand):
@@ -18,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = ensure_accounts()
+        ensure_branding()
         created = []
         for spec in SESSIONS:
             if not LiveSession.objects.filter(slug=spec["slug"]).exists():
@@ -55,6 +67,16 @@ def ensure_accounts() -> dict:
     return users
 
 
+def ensure_branding() -> None:
+    """The demo's fictional newsroom, unless an admin has set one already."""
+    if Branding.objects.exists():
+        return
+    branding = Branding(**NEWSROOM)
+    branding.logo.save("logo.png", demo_logo(NEWSROOM["name"], NEWSROOM["colour"]), save=False)
+    branding.full_clean()
+    branding.save()
+
+
 def build_session(spec: dict, users: dict) -> LiveSession:
     now = timezone.now().replace(second=0, microsecond=0)
     session = LiveSession.objects.create(
@@ -63,6 +85,7 @@ def build_session(spec: dict, users: dict) -> LiveSession:
         headline=spec["headline"],
         standfirst=spec["standfirst"],
         credits=spec["credits"],
+        summary=SUMMARIES.get(spec["slug"], ""),
     )
     session.journalists.add(users["journaliste"], users["editeur"])
     photos = {}
@@ -77,12 +100,12 @@ def build_session(spec: dict, users: dict) -> LiveSession:
         started = datetime.fromisoformat(spec["started"])
     else:
         started = now - timedelta(hours=spec["started_hours_ago"])
-    session.start(by=users["editeur"], at=started)
+    start_session(session=session, by=users["editeur"], at=started)
     for number, post_spec in enumerate(spec["posts"]):
         author = users["journaliste"] if number % 3 else users["editeur"]
         build_post(session, post_spec, author, started, photos, users)
     if spec["status"] == "ended":
-        session.end(by=users["editeur"], at=datetime.fromisoformat(spec["ended"]))
+        end_session(session=session, by=users["editeur"], at=datetime.fromisoformat(spec["ended"]))
     return session
 
 
@@ -102,18 +125,18 @@ def build_post(session, spec, author, started, photos, users) -> Post:
         )
     status = spec.get("status", "published")
     if status == "scheduled":
-        post.schedule(at, by=author)
+        schedule_post(post=post, at=at, by=author)
     elif status in ("published", "deleted"):
-        post.publish(by=author, at=at)
+        publish_post(post=post, by=author, at=at)
         if spec.get("pinned"):
-            post.set_pinned(True, by=users["editeur"])
+            set_pinned(post=post, pinned=True, by=users["editeur"])
         if "edited_after" in spec:
-            post.record_edit(by=author)
+            record_edit(post=post, by=author)
             Post.objects.filter(pk=post.pk).update(
                 edited_at=at + timedelta(minutes=spec["edited_after"])
             )
         if status == "deleted":
-            post.delete_softly(by=users["editeur"])
+            delete_post(post=post, by=users["editeur"])
     return post
 
 
@@ -142,10 +165,13 @@ def make_photo(key: str, users: dict) -> Photo:
     caption, alt, credit_key, colours = PHOTOS[key]
     credit, _created = PhotoCredit.objects.get_or_create(**CREDITS[credit_key])
     seed = sum(map(ord, key))
-    return Photo.objects.create(
+    photo = Photo.objects.create(
         image=demo_image(key, colours, seed),
         caption=caption,
         alt_text=alt,
         credit=credit,
         uploaded_by=users["journaliste"],
     )
+    # At once, not after commit: the demo's pages serve the sizes a real live would.
+    make_renditions(photo)
+    return photo

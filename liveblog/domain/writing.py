@@ -1,0 +1,161 @@
+"""Writing a post: its content replaced in one transaction, then published, scheduled or
+kept as a draft, and kept as a revision.
+
+Two people editing the same post are never silently overwritten: each save carries
+the version its editor started from, and a conditional update refuses a stale one.
+
+A sending tried again (the server crashed after saving, the answer was lost, a double
+click) makes one post: a new post carries the composer's `submission_key`, and the same key
+from the same person in the same live returns the post already made.
+"""
+
+from datetime import datetime
+from typing import Literal, TypedDict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from liveblog.domain.audit import record_change
+from liveblog.domain.photos import describe_photo
+from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
+from liveblog.domain.revisions import original_of, replace_blocks, snapshot
+from liveblog.models import Block, LiveSession, Photo, Post, Rubric
+
+Action = Literal["publish", "schedule", "draft"]
+
+
+class BlockContent(TypedDict, total=False):
+    """One block as the journalist arranged it; a photo block also describes its photo."""
+
+    kind: str
+    text: str
+    attribution: str
+    url: str
+    link_kind: str
+    link_title: str
+    photo: Photo | None
+    caption: str
+    alt_text: str
+    credit: str
+
+
+class EditConflict(Exception):
+    """Someone saved the post since this editor opened it."""
+
+    def __init__(self, current: Post):
+        super().__init__(f"post {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def save_post(
+    *,
+    session: LiveSession,
+    by,
+    post: Post | None = None,
+    title: str,
+    rubric: str,
+    blocks: list[BlockContent],
+    action: Action | str,
+    scheduled_for: datetime | None = None,
+    displayed_at: datetime | None = None,
+    expected_version: int | None = None,
+    submission_key: str = "",
+) -> Post:
+    """Create (`post=None`) or rewrite a post, then act on the button pressed: publish (at
+    `displayed_at`, editors' backdating, or now), schedule for `scheduled_for`, or hold it
+    back as a draft. Rewriting needs the `expected_version` the editor started from.
+    A new post's `submission_key` (empty: none) makes a retried sending return the post
+    its first try made instead of a copy; edits ignore it."""
+    key = submission_key if post is None else ""
+    if key and (sent := sent_before(key, by=by, session=session)):
+        return sent
+    try:
+        return write_post(
+            session=session,
+            by=by,
+            post=post,
+            title=title,
+            rubric=rubric,
+            blocks=blocks,
+            action=action,
+            scheduled_for=scheduled_for,
+            displayed_at=displayed_at,
+            expected_version=expected_version,
+            submission_key=key,
+        )
+    except IntegrityError:
+        # The same sending, twice at once (a double click): the other one made the post.
+        if key and (sent := sent_before(key, by=by, session=session)):
+            return sent
+        raise
+
+
+def sent_before(key: str, *, by, session: LiveSession) -> Post | None:
+    """The post an earlier try of this very sending created, if one did."""
+    return Post.objects.filter(submission_key=key, author=by, session=session).first()
+
+
+def write_post(
+    *,
+    session: LiveSession,
+    by,
+    post: Post | None,
+    title: str,
+    rubric: str,
+    blocks: list[BlockContent],
+    action: Action | str,
+    scheduled_for: datetime | None,
+    displayed_at: datetime | None,
+    expected_version: int | None,
+    submission_key: str,
+) -> Post:
+    is_new = post is None
+    with transaction.atomic():
+        named = Rubric.named(rubric) if rubric else None
+        if is_new:
+            post = Post.objects.create(
+                session=session,
+                author=by,
+                title=title,
+                rubric=named,
+                submission_key=submission_key,
+            )
+            record_change("post.created", by=by, post=post, detail={"action": action})
+        else:
+            # Built before the claim changes the post, saved only if the claim wins.
+            original = original_of(post)
+            claim_for_edit(post, expected_version, title=title, rubric=named)
+            if original:
+                original.save()
+        for block in blocks:
+            if block["kind"] == Block.Kind.PHOTO and block.get("photo"):
+                describe_photo(
+                    block["photo"],
+                    by=by,
+                    post=post,
+                    caption=block.get("caption", ""),
+                    alt_text=block.get("alt_text", ""),
+                    credit=block.get("credit", ""),
+                )
+        replace_blocks(post, blocks)
+        if not is_new:
+            record_edit(post=post, by=by, published_at=displayed_at)
+        if not post.is_published:
+            if action == "publish":
+                publish_post(post=post, by=by, at=displayed_at or timezone.now())
+            elif action == "schedule":
+                schedule_post(post=post, at=scheduled_for, by=by)
+            elif post.status == Post.Status.SCHEDULED:
+                send_back_to_draft(post=post, by=by)
+        snapshot(post, by=by)
+    return post
+
+
+def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
+    """Write the new title and rubric only if nobody saved since `expected_version`."""
+    claimed = Post.objects.filter(pk=post.pk, version=expected_version).update(
+        **content, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise EditConflict(Post.objects.for_display().get(pk=post.pk))
+    post.refresh_from_db()
