@@ -17,6 +17,12 @@ websocket_urls = [
 # Any other path is refused at the handshake, quietly (see NoSuchSocket).
 refuse_the_rest = [re_path(r"", NoSuchSocket.as_asgi())]
 
+
+def reader_socket_path(slug: str) -> str:
+    """The path of `websocket_urls` for one live (Django cannot reverse a Channels route)."""
+    return f"/ws/live/{slug}/"
+
+
 # Pages on other sites must not open readers' sockets on our behalf; one address may not
 # hold more than its share of sockets, nor a reader that does not read make the server hold
 # what it is owed.

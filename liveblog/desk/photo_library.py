@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from liveblog.desk.views import post_for, session_for
 from liveblog.domain.posts import check_photos_publishable, record_edit
@@ -109,10 +110,13 @@ def chosen_photo(request) -> Photo:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def library(request):
     require(uses_desk(request.user))
     context = library_context(request, request.GET)
-    template = "liveblog/photos.html#results" if request.htmx else "liveblog/photos.html"
+    # The search pushes its URL: going back to it restores the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "liveblog/photos.html#results" if partial else "liveblog/photos.html"
     return render(request, template, context)
 
 

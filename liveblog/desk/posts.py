@@ -23,7 +23,7 @@ from liveblog.desk.views import composer_for_post, desk_context, post_for, sessi
 from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
-from liveblog.models import Draft, Post, Presence, Revision
+from liveblog.models import Draft, Post, Revision
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,6 @@ def edit_post(request, slug: str, post_id: int):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
     if request.method != "POST":
-        Presence.heartbeat(request.user, session)
         composer, draft = composer_for_post(request, session, post)
         return render_composer(request, session, composer, post=post, draft=draft)
     return compose(request, session, post=post)
@@ -149,7 +148,7 @@ def saved_message(post: Post, *, is_new: bool) -> str:
 def render_composer(request, session, composer, *, post=None, status=200, **extra):
     """The composer alone for htmx; otherwise its whole page (the desk, or the edit page)."""
     context = desk_context(request, session, composer, post=post, **extra)
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         template = "liveblog/desk_composer.html"
     else:
         template = "liveblog/desk_edit.html" if post else "liveblog/desk.html"

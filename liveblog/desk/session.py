@@ -23,6 +23,9 @@ from liveblog.models import AuditEntry, LiveSession, Photo
 
 
 class HeaderForm(forms.Form):
+    # The lead photo is chosen among the latest photos (and the current one).
+    RECENT_PHOTOS = 60
+
     headline = PlainTextField(label=gettext_lazy("Headline"), max_length=200)
     standfirst = forms.CharField(
         label=gettext_lazy("Standfirst"), required=False, widget=forms.Textarea({"rows": 3})
@@ -51,8 +54,14 @@ class HeaderForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A sliced queryset cannot be filtered again when the choice is validated.
-        recent = Photo.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[:60]
-        self.fields["lead_photo"].queryset = Photo.objects.filter(pk__in=list(recent))
+        recent = Photo.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+        choices = list(recent[: self.RECENT_PHOTOS])
+        # The current lead photo stays a choice however old it is: without it, the select
+        # would fall back to "no photo" and saving the headline would clear the photo.
+        current = self.initial.get("lead_photo")
+        if current is not None:
+            choices.append(getattr(current, "pk", current))
+        self.fields["lead_photo"].queryset = Photo.objects.filter(pk__in=choices)
 
     def clean_standfirst(self) -> str:
         return "\n".join(plain(line) for line in self.cleaned_data["standfirst"].splitlines())

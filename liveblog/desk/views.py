@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from liveblog.desk.attachments import credit_labels
 from liveblog.desk.composer import Composer, new_post_state, state_of, without_nul
@@ -54,13 +55,13 @@ def sessions(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def desk_session(request, slug: str):
     session = session_for(request, slug)
     filters = Filters.of_request(request)
     if request.htmx and not request.htmx.history_restore_request:
         context = timeline(session, request.user, filters)
         return render(request, "liveblog/desk.html#timeline", context)
-    Presence.heartbeat(request.user, session)
     draft = Draft.find(request.user, session)
     state = draft.data if draft else new_post_state()
     composer = Composer.from_state(state, user=request.user)
@@ -142,12 +143,15 @@ def as_number(value) -> int:
 @login_required
 @require_POST
 def presence(request, slug: str):
+    """Here now, and who else is: the page posts this on load and every 15 s (a GET
+    writes nothing, so only this marks someone present)."""
     session = session_for(request, slug)
     Presence.heartbeat(request.user, session)
     others = Presence.others_here(session, request.user)
-    return render(
-        request, "liveblog/desk.html#presence", {"session": session, "others_here": others}
-    )
+    # Swapped in for the page's own element: polled again every 15 s, but not on its
+    # load, or each answer would ask again at once.
+    context = {"session": session, "others_here": others, "polled": True}
+    return render(request, "liveblog/desk.html#presence", context)
 
 
 def composer_for_post(request, session, post) -> tuple[Composer, Draft | None]:

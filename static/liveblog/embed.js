@@ -1,5 +1,8 @@
 // Loaded by a partner page next to our iframe (see the embed snippet on the desk):
 // sizes each live-blog iframe to the height its page reports by postMessage.
+// The one classic script of ours, on purpose: a partner pastes it on a page of
+// another origin, where a module would need CORS headers on our static files and
+// `import.meta` would replace `document.currentScript`, which tells us our origin.
 (() => {
   "use strict";
 

@@ -6,6 +6,8 @@
 // the socket drops the page reconnects with backoff and jitter from where it is,
 // and polls /live/<slug>/events?after=N while websockets cannot connect.
 // On the desk (main[data-desk]) it only announces events: desk.js redraws.
+// The page names its websocket (main[data-socket]) and its catch-up URL
+// (main[data-events-url]); every word shown comes from the page, in its language.
 
 const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
@@ -20,7 +22,9 @@ const main = document.querySelector("main[data-session]");
 if (main) follow(main);
 
 function follow(main) {
-  const slug = main.dataset.session;
+  const eventsUrl = new URL(main.dataset.eventsUrl, location.href);
+  const socketUrl = new URL(main.dataset.socket, location.href);
+  socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const onDesk = "desk" in main.dataset;
   const query = new URLSearchParams(location.search);
   const olderPage = query.has("before") || query.has("after");
@@ -59,7 +63,8 @@ function follow(main) {
     if (catchingUp) return;
     catchingUp = true;
     try {
-      const response = await fetch(`/live/${slug}/events?after=${seq}`);
+      eventsUrl.searchParams.set("after", seq);
+      const response = await fetch(eventsUrl);
       if (!response.ok) return;
       const answer = await response.json();
       if (answer.reload) return location.reload();
@@ -81,10 +86,10 @@ function follow(main) {
     // Some proxies and embedded browsers have no WebSocket API, or refuse to open one:
     // such a reader polls the catch-up URL and still gets every post.
     if (typeof window.WebSocket !== "function") return startPolling();
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socketUrl.searchParams.set("after", seq);
     let opened;
     try {
-      opened = new WebSocket(`${scheme}://${location.host}/ws/live/${slug}/?after=${seq}`);
+      opened = new WebSocket(socketUrl);
     } catch {
       return startPolling();
     }

@@ -12,8 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
+from tests.helpers import WAIT_MS
 from tests.helpers.servers import AppServer, database_url, free_port, manage
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,6 +29,10 @@ CHROMIUM_ARGS = [
 # Playwright's sync API keeps an event loop running in this thread, which Django
 # would take for async code; these tests only call the ORM from plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Ceilings, not pauses, for every action and every assertion (Playwright's own are 30 s and
+# 5 s): a busy machine makes pages slow, never wrong.
+expect.set_options(timeout=WAIT_MS)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -72,7 +77,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -13,9 +13,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from liveblog.domain.posts import set_pinned
+from liveblog.domain.posts import set_key_event, set_pinned
 from liveblog.domain.sessions import update_header
-from liveblog.models import PhotoCredit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +51,7 @@ def assert_accessible(page, impacts=BLOCKING) -> None:
 
 
 @pytest.fixture
-def full_live(session, make_post, make_photo, editor):
+def full_live(session, make_post, make_photo, editor, post_with_every_block):
     """A live with every kind of block, a pinned post and key events."""
     lead = make_photo(caption="La ligne de départ, quai des Deux-Rives.", size=(640, 360))
     update_header(
@@ -61,27 +60,7 @@ def full_live(session, make_post, make_photo, editor):
     make_post(session, title="Départ donné", minutes=0, key_event=True)
     pinned = make_post(session, title="Le parcours est modifié", minutes=20, rubric="organisation")
     set_pinned(post=pinned, pinned=True, by=editor)
-    agency = PhotoCredit.objects.create(agency="Clairvue", via="Agence du Fleuve")
-    make_post(
-        session,
-        title="Arrivée de la tête de course",
-        minutes=150,
-        key_event=True,
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"}),
-            ("photo", {"photo": make_photo(credit=agency, size=(640, 360))}),
-            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
-            ("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"}),
-            (
-                "link",
-                {
-                    "url": "https://example.org/portrait",
-                    "link_kind": "article",
-                    "link_title": "Qui est Amina Diallo ?",
-                },
-            ),
-        ],
-    )
+    set_key_event(post=post_with_every_block, key_event=True, by=editor)
     return session
 
 
@@ -166,7 +145,7 @@ def test_keyboard_reader_skips_to_the_content_and_always_sees_where_focus_is(
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#content")
+    expect(page).to_have_url(re.compile(r"#content$"))
     reached = []
     for _stop in range(40):
         page.keyboard.press("Tab")

@@ -48,7 +48,7 @@ class PolicyWatch:
 
     def assert_clean(self, where: str) -> None:
         # Let deferred scripts and the live socket run before reading what they did.
-        self.page.wait_for_load_state("networkidle", timeout=5_000)
+        self.page.wait_for_load_state("networkidle")
         violations = [
             violation
             for frame in self.page.frames
@@ -64,33 +64,11 @@ def watch(page):
 
 
 @pytest.fixture
-def content(settings, session, editor, make_post, make_photo):
+def content(settings, session, editor, make_post, post_with_every_block):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     editor.set_password("pw-hugo-2026")
     editor.save()
-    post = make_post(
-        session,
-        title="Arrivée de la tête de course",
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo franchit la ligne en <b>2 h 21</b>.</p>"}),
-            ("photo", {"photo": make_photo()}),
-            (
-                "quote",
-                {
-                    "text": "Je savais que le pont ferait la différence.",
-                    "attribution": "Amina Diallo",
-                },
-            ),
-            (
-                "link",
-                {
-                    "url": "https://example.org/parcours",
-                    "link_kind": "article",
-                    "link_title": "Le parcours en carte",
-                },
-            ),
-        ],
-    )
+    post = post_with_every_block
     set_pinned(post=post, pinned=True, by=editor)
     make_post(session, title="Le peloton passe le pont", minutes=5)
     return session, post

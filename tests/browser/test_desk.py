@@ -5,6 +5,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from liveblog.models import Post
+from tests.helpers import WAIT_MS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,7 +138,7 @@ def test_two_people_editing_the_same_post_the_second_gets_the_conflict_view(
     pages = []
     for username, password in (("jeanne", people["jeanne"]), ("hugo", people["hugo"])):
         context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_MS)
         page = context.new_page()
         log_in(page, server, username, password)
         page.goto(f"{server.url}/editor/{session.slug}/posts/{post.pk}/edit/")
@@ -169,7 +170,7 @@ def test_a_draft_typed_in_one_browser_is_back_in_another(server, browser, people
     first.goto(f"{server.url}/editor/{session.slug}/")
     first.get_by_label("Titre", exact=True).fill("Brouillon voyageur")
     block(first, 1, "Paragraphe").get_by_label("Texte").fill("Tapé sur le premier poste.")
-    expect(first.get_by_text("Brouillon enregistré à")).to_be_visible(timeout=15_000)
+    expect(first.get_by_text("Brouillon enregistré à")).to_be_visible(timeout=WAIT_MS)
 
     log_in(second, server, "jeanne", PASSWORD)
     second.goto(f"{server.url}/editor/{session.slug}/")
@@ -198,6 +199,6 @@ def test_a_colleagues_post_appears_on_my_desk_without_reloading(server, browser,
     expect(
         timeline.locator(".desk-item-title", has_text="Publié par le chef d\u2019édition")
     ).to_be_visible()
-    expect(mine.get_by_text("Aussi sur ce desk : Hugo Lefèvre")).to_be_visible(timeout=20_000)
+    expect(mine.get_by_text("Aussi sur ce desk : Hugo Lefèvre")).to_be_visible(timeout=WAIT_MS)
     for context in contexts:
         context.close()

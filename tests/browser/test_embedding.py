@@ -7,11 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from liveblog.live.embed_page import embed_code
+from tests.helpers import WAIT_MS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Long enough for the server's check of the event log (see test_live_updates.py).
-LIVE = 20_000
+LIVE = WAIT_MS
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,12 @@ from liveblog.domain.posts import delete_post, record_edit, set_pinned
 from liveblog.domain.sessions import update_header
 from liveblog.live.positions import before_token
 from liveblog.models import Block
+from tests.helpers import WAIT_MS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Long enough for the server's log check, a restart and a reconnection with backoff.
-LIVE = 20_000
+LIVE = WAIT_MS
 
 
 def open_live(page, server, session):

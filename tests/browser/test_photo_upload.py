@@ -8,6 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from liveblog.models import Photo, PhotoCredit
+from tests.helpers import wait_until
 from tests.helpers.images import camera_exif, encoded, picture, with_iptc
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,13 +91,15 @@ def srcset_of(widths, extension):
     return re.compile(", ".join(rf"\S+-{width}\.{extension} {width}w" for width in widths))
 
 
-def reload_until_present(page, locator, attempts=50):
-    for _attempt in range(attempts):
+def reload_until_present(page, locator):
+    def present() -> bool:
         if locator.count():
-            return
+            return True
         page.wait_for_timeout(200)
         page.reload()
-    raise AssertionError(f"{locator} never appeared")
+        return False
+
+    wait_until(present, f"{locator} to appear")
 
 
 def test_a_photo_dropped_on_its_block_is_sent_at_once(server, desk_page, session):

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from liveblog.domain.posts import publish_post
 from liveblog.domain.sessions import update_header
 from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
-from tests.helpers import composer_data, jpeg
+from tests.helpers import WAIT_MS, composer_data, jpeg, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,7 +187,7 @@ def watched(browser, server, desk):
 
     def open_context(*, bypass_csp: bool):
         context = browser.new_context(locale="fr-FR", bypass_csp=bypass_csp)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(WAIT_MS)
         context.add_cookies(
             [{"name": "sessionid", "value": desk.cookies["sessionid"].value, "url": server.url}]
         )
@@ -229,7 +229,7 @@ def visit_every_page(context, ran: list[str], server, session: LiveSession, post
     ]
     for url in urls:
         response = page.goto(server.url + url)
-        assert response.status == 200, url
+        assert response.status == 200, f"{url}: {server.errors()[-3000:]}"
         page.wait_for_load_state("load")
         if injected := page.evaluate(INJECTED):
             findings.append(f"{url}: {injected}")
@@ -248,7 +248,7 @@ def follow_live_page(context, ran: list[str], server, session, publish) -> list[
     count = articles.count()
     post = publish()
     # Within the server's check of the event log (the channel layer is in memory here).
-    expect(page.locator(f"#post-{post.pk}")).to_be_attached(timeout=20_000)
+    expect(page.locator(f"#post-{post.pk}")).to_be_attached(timeout=WAIT_MS)
     expect(articles).to_have_count(count + 1)
     findings = [f"live update: {what}" for what in ran]
     if injected := page.evaluate(INJECTED):
@@ -317,6 +317,11 @@ def test_the_hook_catches_a_script_that_runs(watched, server):
     page.set_content('<img src=x onerror=pwned("control")><img src=y onerror=alert("box")>')
     expect(page.locator("img")).to_have_count(2)
     page.wait_for_function("document.readyState === 'complete'")
-    page.wait_for_timeout(200)
+
+    def both_caught() -> bool:
+        page.wait_for_timeout(50)  # Playwright hands over calls and dialogs while it waits
+        return len(ran) >= 2
+
+    wait_until(both_caught, "the hook to catch both payloads")
     assert sorted(ran) == ["dialog: box", "pwned(control)"]
     assert len(page.evaluate(INJECTED)) == 2

@@ -12,13 +12,12 @@ import contextlib
 import json
 import os
 import threading
-import time
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from websockets.sync.client import connect
 
 from newsroom.asgi import application
+from tests.helpers import WAIT, ReaderSocket, wait_until
 from tests.helpers.servers import (
     DAPHNE_MESSAGE_LIMIT,
     FRAME_LIMIT,
@@ -30,7 +29,6 @@ from tests.helpers.servers import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTINUATION, TEXT, BINARY = 0x0, 0x1, 0x2
-WAIT = float(os.environ.get("ABUSE_WAIT", "10"))
 # Close codes: invalid data (not UTF-8) and too big (RFC 6455); readers only listen (ours).
 INVALID_DATA, TOO_BIG, READ_ONLY = 1007, 1009, 4008
 
@@ -55,7 +53,7 @@ def watcher(server, session):
     with connect(
         f"ws://127.0.0.1:{server.port}/ws/live/{session.slug}/?after={session.last_seq}",
         origin=server.url,
-        open_timeout=10,
+        open_timeout=WAIT,
     ) as reader:
         yield reader
 
@@ -154,22 +152,18 @@ def test_one_address_holds_at_most_fifty_sockets_and_others_still_connect(
         neighbour.close()
 
         crowd.pop().close()
-        assert eventually_accepted(server.port, path), "a closed socket frees its place"
+        wait_until(lambda: accepted(server.port, path), "a closed socket to free its place")
         publish_and_receive(watcher, session, make_post)
     finally:
         for raw in crowd:
             raw.close()
 
 
-def eventually_accepted(port: int, path: str) -> bool:
-    # The server counts a socket out once it has seen it close: allow it a moment.
-    for _ in range(50):
-        raw = RawSocket(port, path)
-        raw.close()
-        if raw.status == 101:
-            return True
-        time.sleep(0.1)
-    return False
+def accepted(port: int, path: str) -> bool:
+    # The server counts a socket out once it has seen it close, a moment after.
+    raw = RawSocket(port, path)
+    raw.close()
+    return raw.status == 101
 
 
 STUCK_READERS = 300
@@ -214,7 +208,7 @@ def test_readers_that_never_read_leave_memory_bounded_and_the_others_served(
         memory.start()
         publish_and_receive(watcher, session, make_post, count=POSTS, text=LONG_TEXT)
         memory.done.set()
-        memory.join(timeout=5)
+        memory.join(timeout=WAIT)
         owed_kib = STUCK_READERS * POSTS * len(LONG_TEXT) // 1024
         assert owed_kib > 2 * MEMORY_BOUND_KIB, "the stuck readers must be owed more than the bound"
         assert memory.peak - start < MEMORY_BOUND_KIB, (
@@ -232,14 +226,14 @@ async def test_behind_a_proxy_the_configured_header_names_the_address(settings, 
     settings.LIVEBLOG_TRUSTED_PROXIES = ["127.0.0.1"]
     settings.LIVEBLOG_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
 
-    async def opened(forwarded: str, peer: str = "127.0.0.1") -> WebsocketCommunicator | None:
+    async def opened(forwarded: str, peer: str = "127.0.0.1") -> ReaderSocket | None:
         headers = [(b"origin", b"http://127.0.0.1:8000"), (b"x-forwarded-for", forwarded.encode())]
 
         async def from_peer(scope, receive, send):
             return await application({**scope, "client": (peer, 50000)}, receive, send)
 
-        socket = WebsocketCommunicator(from_peer, f"/ws/live/{session.slug}/", headers)
-        accepted, _code = await socket.connect(timeout=10)
+        socket = ReaderSocket(from_peer, f"/ws/live/{session.slug}/", headers)
+        accepted, _code = await socket.connect()
         return socket if accepted else None
 
     first = await opened("203.0.113.7")

@@ -13,7 +13,7 @@ from liveblog.domain.lives import delete_live
 from liveblog.domain.posts import delete_post, record_edit, set_key_event, set_pinned
 from liveblog.domain.sessions import end_session, update_header
 from liveblog.models import Block
-from tests.helpers import START, WAIT, connected, next_message, reader
+from tests.helpers import START, WAIT, connected, eventually, next_message, reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,7 +187,11 @@ async def test_reader_gets_a_post_the_channel_layer_never_brought(session, make_
     assert (await next_message(live))["post"] == post.pk
     # From now on only the channel layer can bring posts: the process listens again.
     settings.LIVEBLOG_RESYNC_SECONDS = 600
-    await asyncio.sleep(0.5)
+
+    async def listening_again() -> bool:
+        return await group_size(f"live-{session.pk}") == 1
+
+    await eventually(listening_again, "the process to join the session's group again")
     later = await db(make_post)(session, title="Podium", minutes=5)
     assert (await next_message(live))["post"] == later.pk
     await live.disconnect()
@@ -213,8 +217,11 @@ async def test_a_reader_that_stops_reading_does_not_hold_up_the_others(
     assert [(await next_message(live))["seq"] for _ in range(12)] == list(range(at + 1, at + 13))
     assert received == []
     stalled.set()
-    while slow.seq < at + 12:
-        await asyncio.sleep(0.05)
+
+    async def caught_up() -> bool:
+        return slow.seq >= at + 12
+
+    await eventually(caught_up, "the stalled reader to catch up")
     assert received == list(range(at + 1, at + 13))
     slow.stop()
     await this_process().leave(slow)

@@ -6,12 +6,10 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from liveblog.delivery import audience as readers
 from liveblog.delivery import consumer as consumers
-from newsroom.asgi import application
-from tests.helpers import WAIT
+from tests.helpers import WAIT, ReaderSocket, connected
 
 db = database_sync_to_async
 
@@ -30,17 +28,7 @@ def counting(monkeypatch, module, name: str) -> list:
     return calls
 
 
-async def connected(slug: str, after: int | None = None) -> WebsocketCommunicator:
-    query = "" if after is None else f"?after={after}"
-    communicator = WebsocketCommunicator(
-        application, f"/ws/live/{slug}/{query}", headers=[(b"origin", b"http://127.0.0.1:8000")]
-    )
-    accepted, _code = await communicator.connect()
-    assert accepted
-    return communicator
-
-
-async def seqs(communicator: WebsocketCommunicator, count: int) -> list[int]:
+async def seqs(communicator: ReaderSocket, count: int) -> list[int]:
     return [json.loads(await communicator.receive_from(timeout=WAIT))["seq"] for _ in range(count)]
 
 

@@ -1,18 +1,16 @@
 """Redis goes down while journalists publish: nothing they publish is lost, the desk is told
 delivery is delayed, and readers get every post, in order, once."""
 
-import asyncio
-
 import pytest
 from channels.db import database_sync_to_async
 
 from liveblog.delivery.fanout import delivery_delayed_since
 from liveblog.domain.posts import set_key_event
 from liveblog.models import LiveSession, Post
-from tests.helpers import composer_data, connected, next_message, paragraph
+from tests.helpers import composer_data, connected, eventually, next_message, paragraph
 from tests.helpers.servers import PrivateRedis
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_redis_program]
 
 db = database_sync_to_async
 DELAYED = "La diffusion en direct aux lecteurs est retardée."
@@ -34,14 +32,6 @@ def redis(settings):
         server.stop()
 
 
-async def wait_for(condition, what: str) -> None:
-    for _ in range(100):
-        if await db(condition)():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"still waiting for {what}")
-
-
 async def test_posts_published_while_redis_is_down_are_saved_and_reach_readers(
     redis, session, make_post
 ):
@@ -58,7 +48,7 @@ async def test_posts_published_while_redis_is_down_are_saved_and_reach_readers(
         if number == 6:
             assert await db(delayed)(), "the desk must be able to say delivery is delayed"
             redis.start()
-            await wait_for(lambda: not delayed(), "delivery to resume")
+            await eventually(db(lambda: not delayed()), "delivery to resume")
         await db(make_post)(session, title=title, minutes=number)
 
     received = [await next_message(live) for _ in titles]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from liveblog.desk.session import HeaderForm
 from liveblog.models import Event, Photo, PhotoCredit, Post, Rubric
 from tests.helpers import composer_data, jpeg, paragraph
 
@@ -300,7 +301,7 @@ def test_the_timeline_fragment_is_what_htmx_gets(jclient, assigned, make_post):
 
 def test_the_desk_shows_who_else_is_editing_the_session(client, assigned, journalist, editor):
     client.force_login(editor)
-    client.get(f"/editor/{assigned.slug}/")
+    client.post(f"/editor/{assigned.slug}/presence/")
     client.force_login(journalist)
     html = client.post(f"/editor/{assigned.slug}/presence/").content.decode()
     assert "Aussi sur ce desk :" in html
@@ -332,6 +333,30 @@ def test_editors_rewrite_the_header_start_and_end_the_live(eclient, make_session
     assert session.status == "ended"
 
 
+def test_rewriting_the_headline_keeps_a_lead_photo_older_than_the_latest_sixty(
+    eclient, make_session, make_photo
+):
+    lead = make_photo(caption="La ligne de départ au lever du jour.")
+    session = make_session(lead_photo=lead)
+    for number in range(HeaderForm.RECENT_PHOTOS):
+        make_photo(caption=f"Ravitaillement n° {number}.")
+    page = eclient.get(f"/editor/{session.slug}/header/").content.decode()
+    assert f'<option value="{lead.pk}" selected>' in page
+    response = eclient.post(
+        f"/editor/{session.slug}/header/",
+        {
+            "headline": "Marathon : la mi-course",
+            "standfirst": session.standfirst,
+            "lead_photo": lead.pk,
+            "credits": session.credits,
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.headline == "Marathon : la mi-course"
+    assert session.lead_photo == lead
+
+
 def test_an_empty_headline_is_refused_and_the_rest_is_kept(eclient, session):
     response = eclient.post(
         f"/editor/{session.slug}/header/", {"headline": "", "standfirst": "Gardé."}
@@ -355,7 +380,7 @@ def test_the_edit_page_shows_who_else_is_on_the_session(
 ):
     post = make_post(assigned, author=journalist)
     client.force_login(editor)
-    client.get(f"/editor/{assigned.slug}/")
+    client.post(f"/editor/{assigned.slug}/presence/")
     client.force_login(journalist)
     html = client.get(f"/editor/{assigned.slug}/posts/{post.pk}/edit/").content.decode()
     assert "Aussi sur ce desk : Hugo Lefèvre" in html

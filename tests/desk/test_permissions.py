@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,6 +16,7 @@ from liveblog.domain.polls import create_poll_post
 from liveblog.domain.revisions import snapshot
 from liveblog.models import Post, Question
 from newsroom.asgi import application
+from tests.helpers import WAIT, ReaderSocket
 
 ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN = (
     "anonymous",
@@ -238,10 +238,10 @@ async def test_the_reader_socket_is_open_to_everyone_and_read_only(client, world
     if person:
         await database_sync_to_async(client.force_login)(person)
     headers = [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie_of(client))]
-    socket = WebsocketCommunicator(application, f"/ws/live/{world['urls']['s']}/", headers)
+    socket = ReaderSocket(application, f"/ws/live/{world['urls']['s']}/", headers)
     accepted, _code = await socket.connect()
     assert accepted
     await socket.send_to(text_data='{"publish": "Un faux titre"}')
-    closed = await socket.receive_output(timeout=15)
+    closed = await socket.receive_output(timeout=WAIT)
     assert (closed["type"], closed["code"]) == ("websocket.close", 4008)
     await database_sync_to_async(connections.close_all)()

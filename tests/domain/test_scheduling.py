@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from liveblog.domain.scheduling import publish_due_posts
 from liveblog.models import Event, Post
-from tests.helpers import composer_data, paragraph
+from tests.helpers import WAIT, composer_data, paragraph, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +82,13 @@ def test_the_scheduler_process_publishes_with_nobody_on_the_page(session, make_p
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            post.refresh_from_db()
-            if post.is_published:
-                break
-            time.sleep(0.2)
+        wait_until(
+            lambda: Post.objects.get(pk=post.pk).is_published or process.poll() is not None,
+            "the scheduler to publish the post",
+        )
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+        process.wait(timeout=WAIT)
+    post.refresh_from_db()
     assert post.is_published, process.stderr.read().decode()
     assert process.returncode == 0

@@ -11,8 +11,11 @@ import socket
 import struct
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
+
+from tests.helpers import WAIT, wait_until
+from tests.helpers.services import POSTGRES
 
 ROOT = Path(__file__).resolve().parents[2]
 # Readers never send anything: a few kilobytes is far more than a real one needs.
@@ -20,9 +23,6 @@ FRAME_LIMIT = 4096
 # daphne (autobahn) applies its message limit to what it sends as well: it must hold the
 # largest post's frame, so it stays at daphne's own default; frames in stay at 4 KiB.
 DAPHNE_MESSAGE_LIMIT = 1024 * 1024
-
-
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 
 def production_environment(database: str, redis_url: str, media_root: Path, **extra: str) -> dict:
@@ -50,7 +50,7 @@ def manage(env: dict, *arguments: str, background: bool = False):
     if background:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     done = subprocess.run(
-        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=60
+        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=5 * WAIT
     )
     return done.stdout
 
@@ -63,6 +63,14 @@ def database_url() -> str:
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def free_port() -> int:
@@ -99,23 +107,27 @@ class AppServer:
         self.start()
 
     def start(self) -> None:
+        # Its log goes to a file: a pipe nobody reads fills up (64 KiB of tracebacks on a
+        # busy machine) and then the server stops in the middle of writing to it.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(
             server_command(self.kind, self.port),
             env=self.env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"{self.kind} did not start within 20 s")
+        wait_until(self.listening, f"{self.kind} to listen on port {self.port}")
+
+    def listening(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.kind} exited: {self.errors()}")
+        return port_open(self.port)
+
+    def errors(self) -> str:
+        """What the server wrote to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -129,17 +141,17 @@ class AppServer:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=WAIT)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=WAIT)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(timeout=10)
-        self.process.stderr.close()
+                self.process.wait(timeout=WAIT)
+        self.log.close()
 
 
 class RawSocket:
@@ -151,7 +163,7 @@ class RawSocket:
             # Set before connecting, so the window the server sees stays this small.
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         self.sock.bind((source, 0))
-        self.sock.settimeout(10)
+        self.sock.settimeout(WAIT)
         self.sock.connect(("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
@@ -204,7 +216,7 @@ class RawSocket:
             (length,) = struct.unpack("!Q", self._read(8))
         return first & 0x0F, self._read(length)
 
-    def closed_by_server(self, timeout: float = 10) -> int | str:
+    def closed_by_server(self, timeout: float = WAIT) -> int | str:
         """Reads until the server closes: its close code, or "dropped" if it just hung up."""
         self.sock.settimeout(timeout)
         try:
@@ -237,15 +249,8 @@ class PrivateRedis:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", *options],
             stdout=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start within 10 s")
+        wait_until(lambda: port_open(self.port), f"redis-server to listen on port {self.port}")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=WAIT)

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 
 from liveblog.domain.posts import record_edit
 from liveblog.domain.sessions import archive_session
-from liveblog.models import PhotoCredit
 from tests.helpers import START
 
 pytestmark = pytest.mark.django_db
@@ -76,28 +75,11 @@ def test_session_gives_what_an_app_needs_to_show_the_live(client, make_session, 
     }
 
 
-def test_posts_come_newest_first_with_their_blocks(client, session, make_post, make_photo):
-    photo = make_photo(credit=PhotoCredit.objects.create(agency="Clairvue"))
-    post = make_post(
-        session,
-        title="Arrivée de la tête de course",
-        minutes=150,
-        rubric="course",
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo <strong>gagne</strong>.</p>"}),
-            ("photo", {"photo": photo}),
-            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
-            ("embed", {"url": "https://bsky.app/profile/course/post/1", "text": "Bravo !"}),
-            (
-                "link",
-                {
-                    "url": "https://example.org/portrait",
-                    "link_kind": "article",
-                    "link_title": "Qui est-elle ?",
-                },
-            ),
-        ],
-    )
+def test_posts_come_newest_first_with_their_blocks(
+    client, session, make_post, post_with_every_block
+):
+    post = post_with_every_block
+    photo = post.blocks.get(kind="photo").photo
     make_post(session, title="Départ donné", minutes=0)
     make_post(session, title="Brouillon", status="draft")
     make_post(session, title="Retiré", minutes=3, status="deleted")
@@ -113,15 +95,15 @@ def test_posts_come_newest_first_with_their_blocks(client, session, make_post, m
     assert first["edited_at"] is None
     assert first["author"] == "Jeanne Martin"
     assert first["blocks"] == [
-        {"kind": "paragraph", "html": "<p>Amina Diallo <strong>gagne</strong>.</p>"},
+        {"kind": "paragraph", "html": "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"},
         {
             "kind": "photo",
             "url": f"{SITE}{photo.image.url}",
-            "width": 64,
-            "height": 36,
-            "alt": "Des coureurs sous une arche.",
-            "caption": "Les coureurs au départ.",
-            "credit": "© Clairvue",
+            "width": 640,
+            "height": 360,
+            "alt": "Une coureuse bras levés.",
+            "caption": "La ligne d'arrivée.",
+            "credit": "© Clairvue Photo/Léa Moreau",
         },
         {"kind": "quote", "text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"},
         {
@@ -134,10 +116,28 @@ def test_posts_come_newest_first_with_their_blocks(client, session, make_post, m
             "thumbnail": None,
         },
         {
+            "kind": "embed",
+            "url": "https://youtu.be/arrivee",
+            "provider": "YouTube",
+            "text": "",
+            "author": None,
+            "published_at": None,
+            "thumbnail": None,
+        },
+        {
             "kind": "link",
             "url": "https://example.org/portrait",
             "link_kind": "article",
-            "title": "Qui est-elle ?",
+            "title": "Qui est Amina Diallo ?",
+            "description": "",
+            "site_name": "example.org",
+            "image": None,
+        },
+        {
+            "kind": "link",
+            "url": "https://example.org/video",
+            "link_kind": "video",
+            "title": "L'arrivée en images",
             "description": "",
             "site_name": "example.org",
             "image": None,

@@ -176,35 +176,18 @@ def test_robots_txt_points_crawlers_to_the_sitemap(client):
     assert "Disallow: /editor/" in text
 
 
-def test_feed_entries_carry_the_whole_post_with_its_photo(client, session, make_post, make_photo):
-    photo = make_photo(caption="La ligne d'arrivée.", alt_text="Une coureuse bras levés.")
-    make_post(
-        session,
-        title="Victoire",
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo gagne.</p>"}),
-            ("photo", {"photo": photo}),
-            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
-            ("embed", {"url": "https://youtu.be/arrivee", "text": ""}),
-            (
-                "link",
-                {
-                    "url": "https://example.org/portrait",
-                    "link_kind": "article",
-                    "link_title": "Son portrait",
-                },
-            ),
-        ],
-    )
+def test_feed_entries_carry_the_whole_post_with_its_photo(client, session, post_with_every_block):
+    photo = post_with_every_block.blocks.get(kind="photo").photo
     entry = read_feed(client, session, "atom").entries[0]
     content = html.unescape(entry.summary)
-    assert "<p>Amina Diallo gagne.</p>" in content
+    assert "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>" in content
     assert (
-        f'<img alt="Une coureuse bras levés." height="36" src="{SITE}{photo.image.url}" width="64" />'
+        f'<img alt="Une coureuse bras levés." height="360" src="{SITE}{photo.image.url}" width="640" />'
         in content
     )
     assert "La ligne d'arrivée. © Clairvue Photo/Léa Moreau" in content
     assert "Je n'ai rien lâché." in content
     assert "— Amina Diallo" in content
     assert '<a href="https://youtu.be/arrivee">Voir la vidéo sur YouTube</a>' in content
-    assert 'Lire <a href="https://example.org/portrait">Son portrait</a>' in content
+    assert 'Lire <a href="https://example.org/portrait">Qui est Amina Diallo ?</a>' in content
+    assert 'Voir <a href="https://example.org/video">L\'arrivée en images</a>' in content

@@ -106,7 +106,7 @@ def test_every_post_on_the_live_page_links_to_its_page_and_can_be_shared(
     assert f'<a class="permalink" href="/live/marathon/posts/{post.pk}/">' in html
     assert f'data-share-url="/live/marathon/posts/{post.pk}/"' in html
     assert 'data-share-title="Départ donné"' in html
-    assert '<script src="/static/liveblog/share.js" defer></script>' in html
+    assert '<script type="module" src="/static/liveblog/share.js"></script>' in html
 
 
 def essentials(html: str) -> str:

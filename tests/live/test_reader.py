@@ -101,52 +101,26 @@ def test_an_update_the_same_day_says_its_time_and_on_another_day_its_date(
     assert f"Mis à jour à {clock}" in html
 
 
-def test_each_block_type_renders_as_semantic_html(client, session, make_post, make_photo):
-    photo = make_photo(caption="Le pont suspendu.", alt_text="Un pont couvert de coureurs.")
-    make_post(
-        session,
-        blocks=[
-            ("paragraph", {"text": "<p>Passage au <strong>semi</strong>.</p>"}),
-            ("photo", {"photo": photo}),
-            ("quote", {"text": "Je cours pour elle.", "attribution": "Amina Diallo"}),
-            ("embed", {"url": "https://x.com/course/status/1", "text": "Le peloton s'étire."}),
-            ("embed", {"url": "https://www.youtube.com/watch?v=abc", "text": ""}),
-            (
-                "link",
-                {
-                    "url": "https://example.org/a",
-                    "link_kind": "article",
-                    "link_title": "Le parcours en détail",
-                },
-            ),
-            (
-                "link",
-                {
-                    "url": "https://example.org/v",
-                    "link_kind": "video",
-                    "link_title": "Le départ en images",
-                },
-            ),
-        ],
-    )
+def test_each_block_type_renders_as_semantic_html(client, session, post_with_every_block):
     html = client.get(live_url(session)).content.decode()
-    assert "<p>Passage au <strong>semi</strong>.</p>" in html
-    assert 'alt="Un pont couvert de coureurs."' in html
-    assert '<span class="caption">Le pont suspendu.</span>' in html
-    assert "<blockquote><p>Je cours pour elle.</p></blockquote>" in html
+    assert "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>" in html
+    assert 'alt="Une coureuse bras levés."' in html
+    assert '<span class="caption">La ligne d&#x27;arrivée.</span>' in html
+    assert "<blockquote><p>Je n&#x27;ai rien lâché.</p></blockquote>" in html
     assert "<cite>Amina Diallo</cite>" in html
-    assert "Afficher la publication sur X" in html
-    assert '<blockquote cite="https://x.com/course/status/1">' in html
+    assert "Afficher la publication sur Bluesky" in html
+    assert '<blockquote cite="https://bsky.app/profile/course/post/1">' in html
     assert "Lire la vidéo" in html
     assert (
         '<span class="link-kind">Lire</span>\n'
-        '      <a class="card-title" href="https://example.org/a">Le parcours en détail</a>' in html
+        '      <a class="card-title" href="https://example.org/portrait">Qui est Amina Diallo ?</a>'
+        in html
     )
     assert (
         '<span class="link-kind">Voir</span>\n'
-        '      <a class="card-title" href="https://example.org/v">Le départ en images</a>' in html
+        '      <a class="card-title" href="https://example.org/video">L&#x27;arrivée en images</a>'
+        in html
     )
-    assert "<script" not in html.split("<main", 1)[1], "no third-party script in posts"
 
 
 def test_photo_credit_is_rendered_from_its_record(client, session, make_post, make_photo):
@@ -267,3 +241,11 @@ def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_one(client, 
     html = client.get(live_url(session)).content.decode()
     assert '<link rel="icon" href="/static/liveblog/favicon.svg"' in html
     assert client.get("/static/liveblog/favicon.svg").status_code == 200
+
+
+def test_a_post_on_x_is_quoted_and_linked_by_its_provider_name(client, session, make_post):
+    embed = {"url": "https://x.com/course/status/1", "text": "Le peloton s'étire."}
+    make_post(session, blocks=[("embed", embed)])
+    html = client.get(live_url(session)).content.decode()
+    assert '<blockquote cite="https://x.com/course/status/1">' in html
+    assert "Afficher la publication sur X" in html

@@ -15,7 +15,7 @@ from liveblog.models import Post
 from tests.helpers import composer_data, paragraph
 from tests.helpers.servers import AppServer, PrivateRedis, database_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs_redis_program]
 
 
 @pytest.fixture

@@ -73,19 +73,10 @@ def test_live_page_describes_the_session_as_a_live_blog_posting(client, make_ses
 
 
 def test_each_post_shown_is_a_blog_posting_anchored_on_the_page(
-    client, session, make_post, make_photo
+    client, session, make_post, post_with_every_block
 ):
-    photo = make_photo()
-    with_photo = make_post(
-        session,
-        title="Arrivée de la tête de course",
-        minutes=68,
-        blocks=[
-            ("paragraph", {"text": "<p>Amina Diallo <strong>franchit</strong> la ligne.</p>"}),
-            ("photo", {"photo": photo}),
-            ("quote", {"text": "Je n'ai rien lâché.", "attribution": "Amina Diallo"}),
-        ],
-    )
+    with_photo = post_with_every_block
+    photo = with_photo.blocks.get(kind="photo").photo
     short = make_post(session, title="", minutes=70)
     data = live_data(client, session)
     updates = updates_by_url(data)
@@ -94,13 +85,14 @@ def test_each_post_shown_is_a_blog_posting_anchored_on_the_page(
     first = updates[f"{SITE}/live/marathon/#post-{with_photo.pk}"]
     assert first["@type"] == "BlogPosting"
     assert first["headline"] == "Arrivée de la tête de course"
-    assert first["datePublished"] == "2025-10-21T07:38:00+00:00"
-    assert first["dateModified"] == "2025-10-21T07:38:00+00:00"
+    assert first["datePublished"] == "2025-10-21T09:00:00+00:00"
+    assert first["dateModified"] == "2025-10-21T09:00:00+00:00"
     assert first["articleBody"] == (
         "Amina Diallo franchit la ligne.\n\n« Je n'ai rien lâché. » Amina Diallo"
+        "\n\nBravo ! — Bluesky\n\nQui est Amina Diallo ?\n\nL'arrivée en images"
     )
     assert [image["url"] for image in first["image"]] == [f"{SITE}{photo.image.url}"]
-    assert (first["image"][0]["width"], first["image"][0]["height"]) == (64, 36)
+    assert (first["image"][0]["width"], first["image"][0]["height"]) == (640, 360)
     assert first["author"] == {"@type": "Person", "name": "Jeanne Martin"}
     assert data["author"] == [{"@type": "Person", "name": "Jeanne Martin"}]
 

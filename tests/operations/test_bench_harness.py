@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from bench.report import failures
+from tests.helpers import WAIT
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,8 @@ def tiny_run(tmp_path_factory):
         },
         capture_output=True,
         text=True,
-        timeout=150,
+        # A ceiling, not a measure: the tiny run takes about half a minute on an idle machine.
+        timeout=20 * WAIT,
     )
     results = json.loads((out / "results.json").read_text())
     return finished, results, out

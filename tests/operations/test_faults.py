@@ -21,7 +21,7 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from liveblog.models import Draft, Post
-from tests.helpers import composer_data, paragraph
+from tests.helpers import WAIT, composer_data, paragraph, wait_until
 from tests.helpers.servers import AppServer, PrivateRedis, manage, production_environment
 
 UNAVAILABLE = "La base de données de la rédaction ne répond pas : rien n'a été enregistré."
@@ -160,7 +160,8 @@ class LiveReader(threading.Thread):
         self.served_by: list[str] = []
 
     def run(self) -> None:
-        deadline = time.monotonic() + 60
+        # A ceiling: the reader stops as soon as it has every post.
+        deadline = time.monotonic() + 3 * WAIT
         turn = 0
         while self.seq < self.until and time.monotonic() < deadline:
             server = self.servers[turn % len(self.servers)]
@@ -172,7 +173,7 @@ class LiveReader(threading.Thread):
 
     def listen(self, server: AppServer, deadline: float) -> None:
         url = f"ws://127.0.0.1:{server.port}/ws/live/{self.slug}/?after={self.seq}"
-        with connect(url, origin=server.url, open_timeout=5) as socket:
+        with connect(url, origin=server.url, open_timeout=WAIT) as socket:
             self.served_by.append(server.kind)
             while self.seq < self.until:
                 message = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
@@ -181,14 +182,14 @@ class LiveReader(threading.Thread):
                 self.seq = message["seq"]
 
 
-def wait_until(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what}")
-        time.sleep(0.05)
+def last_seq(env: dict, slug: str) -> int:
+    with psycopg.connect(env["DATABASE_URL"]) as database:
+        query = "SELECT last_seq FROM liveblog_livesession WHERE slug = %s"
+        return database.execute(query, [slug]).fetchone()[0]
 
 
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
 def test_readers_of_a_killed_server_reconnect_to_the_other_and_miss_nothing(production):
     start = new_session(production, "valbonne")
     doomed, other = AppServer("daphne", production), AppServer("uvicorn", production)
@@ -202,9 +203,9 @@ def test_readers_of_a_killed_server_reconnect_to_the_other_and_miss_nothing(prod
         publisher = publish(production, "valbonne")
         wait_until(lambda: all(len(r.received) >= 4 for r in stranded), "the first posts")
         doomed.kill()  # SIGKILL: no goodbye to anyone
-        publisher.wait(timeout=60)
+        publisher.wait(timeout=3 * WAIT)
         for reader in [*stranded, steady]:
-            reader.join(timeout=30)
+            reader.join(timeout=3 * WAIT)
     finally:
         doomed.stop()
         other.stop()
@@ -217,6 +218,9 @@ def test_readers_of_a_killed_server_reconnect_to_the_other_and_miss_nothing(prod
         assert reader.served_by == ["daphne", "uvicorn"], "moved to the other process once"
 
 
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.needs_redis_program
 def test_posts_published_while_redis_restarts_all_reach_readers_of_a_real_server(production):
     """The server's channel layer and the publisher's both lose Redis for a while, and
     find an empty one when it comes back (no persistence, as after a crash)."""
@@ -233,10 +237,14 @@ def test_posts_published_while_redis_restarts_all_reach_readers_of_a_real_server
         publisher = publish(env, "valbonne-redis", pause=0.25)
         wait_until(lambda: len(reader.received) >= 4, "the first posts")
         redis.stop()
-        time.sleep(1.5)  # posts go on being published meanwhile
+        down_at = last_seq(env, "valbonne-redis")
+        wait_until(
+            lambda: last_seq(env, "valbonne-redis") >= down_at + 3,
+            "posts published while Redis is down",
+        )
         redis.start()
-        publisher.wait(timeout=60)
-        reader.join(timeout=30)
+        publisher.wait(timeout=3 * WAIT)
+        reader.join(timeout=3 * WAIT)
         assert server.alive()
     finally:
         server.stop()

@@ -17,6 +17,8 @@ from websockets.sync.client import connect
 
 from tests.helpers.servers import AppServer, manage, production_environment
 
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis]
+
 DATABASE = "delivery_scaleout"
 REDIS_URL = "redis://127.0.0.1:6379/2"
 PASSWORD = "pw-scaleout-2026"

@@ -22,6 +22,7 @@ from liveblog.photos.imaging import (
     suggested_fields,
 )
 from liveblog.photos.renditions import make_renditions
+from tests.helpers import WAIT
 from tests.helpers.images import (
     ARTIST,
     GPS_IFD,
@@ -216,9 +217,9 @@ def test_an_upload_waits_while_the_process_decodes_its_budget_of_pixels_then_goe
     with budget.reserve(80):
         other = threading.Thread(target=second_upload)
         other.start()
-        waiting.wait(timeout=30)
+        waiting.wait(timeout=WAIT)
         assert not done, "60 more pixels do not fit beside 80 of 100"
-    other.join(timeout=30)
+    other.join(timeout=WAIT)
     assert done == [40]
     assert budget.free == 100
 
