@@ -38,7 +38,7 @@
 
   async function reloadThread() {
     try {
-      const answer = await fetch(box.dataset.threadUrl, { headers: { "HX-Request": "true" } });
+      const answer = await fetch(box.dataset.threadUrl);
       if (!answer.ok) return;
       const holder = document.createElement("template");
       holder.innerHTML = (await answer.text()).trim();
