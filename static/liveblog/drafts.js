@@ -95,7 +95,7 @@
         method: "POST",
         body,
         credentials: "same-origin",
-        headers: { "X-CSRFToken": token, "HX-Request": "true" },
+        headers: { "X-CSRFToken": token },
       })
         .then(async (response) => {
           const said = await response.text();
