@@ -129,8 +129,10 @@ function followAlerts(holder) {
     button.disabled = true;
     status.textContent = "";
     try {
-      const registration = await navigator.serviceWorker.register(holder.dataset.worker, {
-        scope: "/live/",
+      // The worker's own folder (every live page) is its scope.
+      const worker = new URL(holder.dataset.worker, location.href);
+      const registration = await navigator.serviceWorker.register(worker, {
+        scope: new URL(".", worker).pathname,
       });
       const existing = await registration.pushManager.getSubscription();
       const stopUrl = localStorage.getItem(stored);
