@@ -148,6 +148,22 @@ class PostAdmin(AuditedAdmin):
     date_hierarchy = "published_at"
     inlines = [BlockInline]
 
+    # A hard delete is first a withdrawal: readers' pages drop the post and the catch-up
+    # log forgets its words, exactly as when the desk deletes it; then the row goes.
+    def delete_model(self, request, obj):
+        self.withdraw(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for post in queryset.select_related("session"):
+            self.withdraw(request, post)
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def withdraw(request, post):
+        if post.status != Post.Status.DELETED:
+            delete_post(post=post, by=request.user)
+
     def save_model(self, request, obj, form, change):
         # Status and flags change through the domain, once the blocks are saved
         # (save_related): the row keeps the ones it had until then.

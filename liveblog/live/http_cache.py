@@ -45,7 +45,8 @@ class Lifetime:
 LIVE = Lifetime(browser=0, shared=5, stale=30)
 # Catch-up, polled every few seconds by each reader without a websocket: one answer per
 # position serves them all, in the browser too.
-CATCH_UP = Lifetime(browser=3, shared=3, stale=5)
+# Never served stale: a withdrawn post's words must leave every cache within 3 s.
+CATCH_UP = Lifetime(browser=3, shared=3, stale=0)
 # A post's own page and the feeds: read by shares and feed readers, seldom edited.
 POST = Lifetime(browser=0, shared=30, stale=60)
 FEED = Lifetime(browser=60, shared=60, stale=300)
@@ -117,12 +118,13 @@ def validated(version, lifetime: Lifetime):
                 response["ETag"] = etag
                 if last_modified:
                     response["Last-Modified"] = http_date(last_modified)
+                extra = {"stale_while_revalidate": lifetime.stale} if lifetime.stale else {}
                 patch_cache_control(
                     response,
                     public=True,
                     max_age=lifetime.browser,
                     s_maxage=lifetime.shared,
-                    stale_while_revalidate=lifetime.stale,
+                    **extra,
                 )
             return response
 

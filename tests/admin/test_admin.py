@@ -229,3 +229,15 @@ def test_a_post_saved_in_admin_after_a_desk_edit_keeps_the_desks_version(
     post.refresh_from_db()
     assert post.title == "Le pont de pierre"
     assert post.version == 3, "the desk's edit (2), then the admin's (3)"
+
+
+def test_a_post_deleted_in_admin_leaves_readers_pages_and_the_catch_up_log(
+    admin_client, session, make_post
+):
+    post = make_post(session, title="Un nom à retirer", blocks=[("paragraph", {"text": "Secret"})])
+    url = reverse("admin:liveblog_post_delete", args=[post.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Post.objects.filter(pk=post.pk).exists()
+    caught_up = admin_client.get(f"/live/{session.slug}/events", {"after": 0}).content.decode()
+    assert "Un nom à retirer" not in caught_up and "Secret" not in caught_up
+    assert Event.objects.filter(session=session, kind="post.deleted").exists()
