@@ -16,6 +16,7 @@ from liveblog.delivery.audience_count import (
 )
 from newsroom.asgi import application
 from tests.helpers import WAIT, connected
+from tests.helpers.services import missing_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +29,7 @@ def redis_board() -> RedisBoard:
     try:
         board.redis.ping()
     except Exception as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+        missing_service(f"Redis is not reachable at {REDIS_URL}: {error}")
     board.clear()
     return board
 

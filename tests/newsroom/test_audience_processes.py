@@ -14,6 +14,7 @@ from websockets.sync.client import connect
 from liveblog.delivery.audience_count import ENTRY_TTL, RedisBoard
 from tests.helpers import WAIT
 from tests.helpers.servers import POSTGRES, AppServer, manage, production_environment
+from tests.helpers.services import missing_service
 
 DATABASE = "lb_newsroom_audience"
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -38,7 +39,7 @@ def services_or_skip() -> RedisBoard:
         board = RedisBoard(REDIS_URL)
         board.redis.ping()
     except Exception as error:
-        pytest.skip(f"needs PostgreSQL and Redis on this machine: {error}")
+        missing_service(f"needs PostgreSQL and Redis on this machine: {error}")
     board.clear()
     return board
 
