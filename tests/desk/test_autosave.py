@@ -9,12 +9,6 @@ from tests.helpers import composer_data, paragraph
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def assigned(session, journalist):
-    session.journalists.add(journalist)
-    return session
-
-
 def test_a_draft_typed_in_one_browser_comes_back_in_another(journalist, assigned):
     first = Client()
     first.force_login(journalist)

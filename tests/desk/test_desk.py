@@ -10,18 +10,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def assigned(session, journalist):
-    session.journalists.add(journalist)
-    return session
-
-
-@pytest.fixture
-def jclient(client, journalist):
-    client.force_login(journalist)
-    return client
-
-
-@pytest.fixture
 def eclient(client, editor):
     client.force_login(editor)
     return client

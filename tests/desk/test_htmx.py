@@ -16,12 +16,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
 
 
-@pytest.fixture
-def assigned(session, journalist):
-    session.journalists.add(journalist)
-    return session
-
-
 def body_headers(html: str) -> dict:
     found = re.search(r"<body[^>]*hx-headers='([^']*)'", html)
     assert found, "the CSRF header is set once, on <body>"

@@ -13,18 +13,6 @@ pytestmark = pytest.mark.django_db
 BROKEN_TAG = "<![>"
 
 
-@pytest.fixture
-def assigned(session, journalist):
-    session.journalists.add(journalist)
-    return session
-
-
-@pytest.fixture
-def jclient(client, journalist):
-    client.force_login(journalist)
-    return client
-
-
 def test_a_broken_tag_in_plain_text_fields_is_dropped_not_a_server_error(
     jclient, assigned, make_photo
 ):

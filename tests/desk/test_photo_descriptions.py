@@ -11,12 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def assigned(session, journalist):
-    session.journalists.add(journalist)
-    return session
-
-
-@pytest.fixture
 def elsewhere(make_session, make_post, make_photo, editor):
     """A photo published by an editor in a live the journalist is not assigned to."""
     other = make_session(slug="elections", headline="Soirée électorale")
