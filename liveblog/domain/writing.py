@@ -12,14 +12,16 @@ from the same person in the same live returns the post already made.
 from datetime import datetime
 from typing import Literal, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
 from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
-from liveblog.models import Block, LiveSession, Photo, Post, Rubric
+from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
 
 Action = Literal["publish", "schedule", "draft"]
 
@@ -37,6 +39,7 @@ class BlockContent(TypedDict, total=False):
     caption: str
     alt_text: str
     credit: str
+    poll: Poll | None
 
 
 class EditConflict(Exception):
@@ -119,6 +122,7 @@ def write_post(
     submission_key: str,
 ) -> Post:
     is_new = post is None
+    check_polls_kept(post, blocks)
     with transaction.atomic():
         named = Rubric.named(rubric) if rubric else None
         if is_new:
@@ -170,6 +174,18 @@ def write_post(
                 send_back_to_draft(post=post, by=by)
         snapshot(post, by=by)
     return post
+
+
+def check_polls_kept(post: Post | None, blocks: list[BlockContent]) -> None:
+    """A poll stays in the post it was published in, once: readers' votes are counted there."""
+    polls = [block["poll"].pk for block in blocks if block.get("poll")]
+    kept = set()
+    if post is not None and polls:
+        kept = set(post.blocks.filter(poll__isnull=False).values_list("poll_id", flat=True))
+    if len(set(polls)) != len(polls) or not kept.issuperset(polls):
+        raise ValidationError(
+            _("A poll can appear only once, and only in the post it was published in.")
+        )
 
 
 def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:
