@@ -2,15 +2,20 @@
 
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from liveblog.domain.notes import post_note
+from liveblog.domain.polls import cast_vote, create_poll_post, flush_poll_results
 from liveblog.domain.posts import set_key_event, set_pinned
+from liveblog.domain.questions import answer_question, discard_question
 from liveblog.domain.revisions import restore_revision
 from liveblog.domain.sessions import update_header
-from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
+from liveblog.models import AuditEntry, Block, LiveSession, Poll, Post, Question, Revision, Rubric
 from liveblog.photos.renditions import make_renditions
 from tests.helpers import composer_data, paragraph
 
@@ -236,3 +241,88 @@ def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
     assert queries() == at_five
     with django_assert_max_num_queries(12):
         export_session(session)
+
+
+@pytest.fixture
+def participating_session(full_session, post_with_every_block, editor, journalist, monkeypatch):
+    """`full_session` with a post of every block kind, a poll with votes, readers' questions
+    (answered, waiting, discarded) and the desk's notes."""
+    # No timer thread flushing the results after the test: flush_poll_results below does.
+    monkeypatch.setattr("liveblog.domain.polls.flush_soon", lambda poll_id: None)
+    session = full_session
+    LiveSession.objects.filter(pk=session.pk).update(accepts_questions=True)
+    create_poll_post(
+        session=session,
+        by=editor,
+        question="Qui gagnera le marathon ?",
+        choices=["Amara", "Bruno", "Chen"],
+        closes_at=timezone.now() + timedelta(hours=3),
+        title="Votre pronostic",
+        intro="Trois favoris au départ.",
+    )
+    poll = Poll.objects.get()
+    for label in ("Amara", "Amara", "Chen"):
+        cast_vote(poll=poll, choice_id=poll.choices.get(label=label).pk)
+    flush_poll_results(now=timezone.now() + timedelta(minutes=1))
+    answered = Question.objects.create(
+        session=session, text="Le pont de Bercy est-il fermé ?", name="Camille"
+    )
+    answer_question(question=answered, by=editor, answer="Oui, jusqu'à 15 h.", title="Le pont")
+    Question.objects.create(session=session, text="Où voir l'arrivée ?")
+    discard_question(
+        question=Question.objects.create(session=session, text="Qui paie les dossards ?"),
+        by=editor,
+    )
+    post_note(session=session, author=editor, text="Source confirmée ?", post=post_with_every_block)
+    post_note(session=session, author=journalist, text="Je file au pont.")
+    session.refresh_from_db()
+    return session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_with_every_block_a_poll_and_questions_comes_back_whole(
+    client, participating_session, tmp_path
+):
+    slug = participating_session.slug
+    first = exported(slug)
+    page_before = client.get(f"/live/{slug}/").content.decode()
+    archive = json.loads(first)
+    kinds = {block["kind"] for post in archive["posts"] for block in post["blocks"]}
+    assert kinds == set(Block.Kind.values)
+    call_command("flush", interactive=False, verbosity=0)
+    path = tmp_path / "marathon.json"
+    path.write_text(first, encoding="utf-8")
+
+    call_command("import_session", str(path), stdout=StringIO())
+
+    assert exported(slug) == first
+    page_after = client.get(f"/live/{slug}/").content.decode()
+    assert articles(page_after) == articles(page_before)
+    poll = Poll.objects.get()
+    assert poll.question == "Qui gagnera le marathon ?"
+    assert [(c.label, c.votes) for c in poll.choices.all()] == [
+        ("Amara", 2),
+        ("Bruno", 0),
+        ("Chen", 1),
+    ]
+    assert poll.closes_at.isoformat() == archive["polls"][0]["closes_at"]
+    assert f'data-poll="{poll.pk}"' in page_after
+    imported = LiveSession.objects.get(slug=slug)
+    assert imported.accepts_questions
+    questions = [(q.text, q.status, q.answer and q.answer.title) for q in imported.questions.all()]
+    assert questions == [
+        ("Le pont de Bercy est-il fermé ?", "answered", "Le pont"),
+        ("Où voir l'arrivée ?", "pending", None),
+        ("Qui paie les dossards ?", "discarded", None),
+    ]
+    notes = [
+        (n.author.username, n.text, n.post and n.post.title)
+        for n in imported.desk_notes.order_by("id")
+    ]
+    assert notes == [
+        ("hugo", "Source confirmée ?", "Arrivée de la tête de course"),
+        ("jeanne", "Je file au pont.", None),
+    ]
+    # The imported poll takes votes on the live page as before.
+    cast_vote(poll=poll, choice_id=poll.choices.get(label="Bruno").pk)
+    assert poll.total_votes() == 4
