@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from liveblog.domain.notes import post_note
-from liveblog.domain.polls import cast_vote, create_poll_post, flush_poll_results
+from liveblog.domain.polls import cast_vote, flush_poll_results
 from liveblog.domain.posts import set_key_event, set_pinned
 from liveblog.domain.questions import answer_question, discard_question
-from liveblog.domain.revisions import restore_revision
+from liveblog.domain.revisions import restore_revision, snapshot
 from liveblog.domain.sessions import update_header
 from liveblog.models import AuditEntry, Block, LiveSession, Poll, Post, Question, Revision, Rubric
 from liveblog.photos.renditions import make_renditions
@@ -77,6 +77,24 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     return session
 
 
+def emptied_database() -> None:
+    """The database emptied, as on a new server."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert not LiveSession.objects.exists()
+
+
+def imported(archive: str, tmp_path) -> None:
+    """The archive imported by the command, from a file."""
+    path = tmp_path / "marathon.json"
+    path.write_text(archive, encoding="utf-8")
+    call_command("import_session", str(path), stdout=StringIO())
+
+
+def imported_into_an_empty_database(archive: str, tmp_path) -> None:
+    emptied_database()
+    imported(archive, tmp_path)
+
+
 def articles(html: str) -> list[str]:
     return re.findall(r"<article\b.*?</article>", html, flags=re.S)
 
@@ -89,12 +107,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_pa
     first = exported(slug)
     page_before = client.get(f"/live/{slug}/").content.decode()
     assert len(json.loads(first)["posts"]) == 5
-    call_command("flush", interactive=False, verbosity=0)
-    assert not LiveSession.objects.exists()
-    archive = tmp_path / "marathon.json"
-    archive.write_text(first, encoding="utf-8")
 
-    call_command("import_session", str(archive), stdout=StringIO())
+    imported_into_an_empty_database(first, tmp_path)
 
     assert exported(slug) == first
     page_after = client.get(f"/live/{slug}/").content.decode()
@@ -109,10 +123,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_pa
 @pytest.mark.django_db(transaction=True)
 def test_posts_written_after_an_import_get_new_numbers(client, full_session, tmp_path, editor):
     first = exported(full_session.slug)
-    call_command("flush", interactive=False, verbosity=0)
-    archive = tmp_path / "marathon.json"
-    archive.write_text(first, encoding="utf-8")
-    call_command("import_session", str(archive), stdout=StringIO())
+    imported_into_an_empty_database(first, tmp_path)
     session = LiveSession.objects.get()
     highest = max(post["id"] for post in json.loads(first)["posts"])
     post = Post.objects.create(session=session, author=session.posts.first().author)
@@ -215,7 +226,6 @@ def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
     from django.test.utils import CaptureQueriesContext
 
     from liveblog.domain.archive import export_session
-    from liveblog.domain.revisions import snapshot
 
     def add_posts(count: int) -> None:
         for number in range(count):
@@ -244,26 +254,16 @@ def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
 
 
 @pytest.fixture
-def participating_session(full_session, post_with_every_block, editor, journalist, monkeypatch):
-    """`full_session` with a post of every block kind, a poll with votes, readers' questions
-    (answered, waiting, discarded) and the desk's notes."""
-    # No timer thread flushing the results after the test: flush_poll_results below does.
-    monkeypatch.setattr("liveblog.domain.polls.flush_soon", lambda poll_id: None)
+def participating_session(
+    full_session, post_with_every_block, poll_post, voted_poll, editor, journalist
+):
+    """`full_session` with a post of every block kind, a poll with votes (its post with a
+    revision that names it), readers' questions (answered, waiting, discarded) and the
+    desk's notes."""
     session = full_session
     LiveSession.objects.filter(pk=session.pk).update(accepts_questions=True)
-    create_poll_post(
-        session=session,
-        by=editor,
-        question="Qui gagnera le marathon ?",
-        choices=["Amara", "Bruno", "Chen"],
-        closes_at=timezone.now() + timedelta(hours=3),
-        title="Votre pronostic",
-        intro="Trois favoris au départ.",
-    )
-    poll = Poll.objects.get()
-    for label in ("Amara", "Amara", "Chen"):
-        cast_vote(poll=poll, choice_id=poll.choices.get(label=label).pk)
     flush_poll_results(now=timezone.now() + timedelta(minutes=1))
+    snapshot(poll_post, by=editor)
     answered = Question.objects.create(
         session=session, text="Le pont de Bercy est-il fermé ?", name="Camille"
     )
@@ -281,7 +281,7 @@ def participating_session(full_session, post_with_every_block, editor, journalis
 
 @pytest.mark.django_db(transaction=True)
 def test_a_live_with_every_block_a_poll_and_questions_comes_back_whole(
-    client, participating_session, tmp_path
+    client, participating_session, voted_poll, tmp_path
 ):
     slug = participating_session.slug
     first = exported(slug)
@@ -289,23 +289,19 @@ def test_a_live_with_every_block_a_poll_and_questions_comes_back_whole(
     archive = json.loads(first)
     kinds = {block["kind"] for post in archive["posts"] for block in post["blocks"]}
     assert kinds == set(Block.Kind.values)
-    call_command("flush", interactive=False, verbosity=0)
-    path = tmp_path / "marathon.json"
-    path.write_text(first, encoding="utf-8")
 
-    call_command("import_session", str(path), stdout=StringIO())
+    imported_into_an_empty_database(first, tmp_path)
 
     assert exported(slug) == first
     page_after = client.get(f"/live/{slug}/").content.decode()
     assert articles(page_after) == articles(page_before)
     poll = Poll.objects.get()
-    assert poll.question == "Qui gagnera le marathon ?"
     assert [(c.label, c.votes) for c in poll.choices.all()] == [
         ("Amara", 2),
         ("Bruno", 0),
         ("Chen", 1),
     ]
-    assert poll.closes_at.isoformat() == archive["polls"][0]["closes_at"]
+    assert (poll.question, poll.closes_at) == ("Qui gagnera le marathon ?", voted_poll.closes_at)
     assert f'data-poll="{poll.pk}"' in page_after
     imported = LiveSession.objects.get(slug=slug)
     assert imported.accepts_questions
@@ -326,3 +322,25 @@ def test_a_live_with_every_block_a_poll_and_questions_comes_back_whole(
     # The imported poll takes votes on the live page as before.
     cast_vote(poll=poll, choice_id=poll.choices.get(label="Bruno").pk)
     assert poll.total_votes() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_poll_takes_the_next_free_number_and_its_post_and_revision_follow(
+    participating_session, tmp_path
+):
+    first = exported(participating_session.slug)
+    emptied_database()
+    # This server already has polls, one of them with the archive's poll's number.
+    number = json.loads(first)["polls"][0]["id"]
+    others = [Poll.objects.create(question="Un autre sondage ?", closes_at=timezone.now())]
+    while others[-1].pk < number:
+        others.append(Poll.objects.create(question="Encore un ?", closes_at=timezone.now()))
+    assert others[-1].pk == number
+
+    imported(first, tmp_path)
+
+    poll = Poll.objects.exclude(pk__in=[other.pk for other in others]).get()
+    post = Post.objects.get(title="Votre pronostic")
+    assert post.blocks.get(kind="poll").poll == poll
+    assert [block["poll"] for block in post.revisions.get().blocks] == [None, poll.pk]
+    assert poll.total_votes() == 3 and others[-1].total_votes() == 0

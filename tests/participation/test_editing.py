@@ -1,14 +1,10 @@
 """An answer to a reader and a poll stay editable in the composer, the quoted question and
 the poll (its votes too) kept."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from liveblog.desk.composer import state_of
-from liveblog.domain.polls import cast_vote, create_poll_post
 from liveblog.domain.questions import answer_question
 from liveblog.domain.revisions import restore_revision
 from liveblog.models import Block, Poll, Question, Revision
@@ -43,72 +39,55 @@ def test_editing_an_answer_keeps_the_quoted_question(client, asking_session, edi
 
 
 @pytest.fixture
-def poll_post(session, editor, monkeypatch):
-    # No timer thread flushing the results after the test (it would outlive its database).
-    monkeypatch.setattr("liveblog.domain.polls.flush_soon", lambda poll_id: None)
-    post = create_poll_post(
-        session=session,
-        by=editor,
-        question="Qui gagnera le marathon ?",
-        choices=["Amara", "Bruno", "Chen"],
-        closes_at=timezone.now() + timedelta(hours=2),
-        title="Votre pronstic",
-        intro="Trois favoris au départ.",
-    )
-    poll = Poll.objects.get()
-    for label in ("Amara", "Amara", "Chen"):
-        cast_vote(poll=poll, choice_id=poll.choices.get(label=label).pk)
-    return post
-
-
-def test_editing_a_poll_post_in_the_composer_keeps_the_poll_and_its_votes(
-    client, session, editor, poll_post
-):
-    poll = Poll.objects.get()
+def edit_form(client, session, editor, poll_post, voted_poll):
+    """The poll post's edit page, opened by the editor: its URL and what its form sends as it
+    is, with the title "Votre pronostic du jour" typed in."""
     client.force_login(editor)
     url = reverse("desk:post-edit", args=[session.slug, poll_post.pk])
     page = client.get(url).content.decode()
-    assert "Qui gagnera le marathon ?" in page
-    # What the editor's browser sends after fixing the title's typo, nothing else touched.
-    sent = composer_fields(page) | {"title": "Votre pronostic", "action": "publish"}
+    assert "Qui gagnera le marathon ?" in page and "Amara (2 votes)" in page
+    return url, composer_fields(page) | {"title": "Votre pronostic du jour"}
 
-    assert client.post(url, sent).status_code == 302
+
+def test_editing_a_poll_post_in_the_composer_keeps_the_poll_and_its_votes(
+    client, session, poll_post, voted_poll, edit_form
+):
+    url, sent = edit_form
+
+    assert client.post(url, sent | {"action": "publish"}).status_code == 302
 
     poll_post.refresh_from_db()
-    assert poll_post.title == "Votre pronostic" and poll_post.is_published
+    assert poll_post.title == "Votre pronostic du jour" and poll_post.is_published
     assert [(b.kind, b.poll_id) for b in poll_post.blocks.all()] == [
         ("paragraph", None),
-        ("poll", poll.pk),
+        ("poll", voted_poll.pk),
     ]
-    poll.refresh_from_db()
-    assert poll.question == "Qui gagnera le marathon ?"
+    poll = Poll.objects.get()
+    assert (poll.question, poll.closes_at) == (voted_poll.question, voted_poll.closes_at)
     assert [(c.label, c.votes) for c in poll.choices.all()] == [
         ("Amara", 2),
         ("Bruno", 0),
         ("Chen", 1),
     ]
     page = client.get(session.get_absolute_url()).content.decode()
-    assert "Votre pronostic" in page and f'data-poll="{poll.pk}"' in page
+    assert "Votre pronostic du jour" in page and f'data-poll="{poll.pk}"' in page
 
 
 def test_an_autosaved_edit_of_a_poll_post_comes_back_with_its_poll(
-    client, session, editor, poll_post
+    client, session, poll_post, voted_poll, edit_form
 ):
-    poll = Poll.objects.get()
-    client.force_login(editor)
-    url = reverse("desk:post-edit", args=[session.slug, poll_post.pk])
-    sent = composer_fields(client.get(url).content.decode()) | {"title": "Votre pronostic"}
+    url, sent = edit_form
     autosave = reverse("desk:post-autosave", args=[session.slug, poll_post.pk])
     assert client.post(autosave, sent).status_code < 400
 
     reopened = composer_fields(client.get(url).content.decode())
 
-    assert reopened["title"] == "Votre pronostic"
-    assert reopened["blocks-1-kind"] == "poll" and reopened["blocks-1-poll"] == str(poll.pk)
+    assert reopened["title"] == "Votre pronostic du jour"
+    assert reopened["blocks-1-kind"] == "poll"
+    assert reopened["blocks-1-poll"] == str(voted_poll.pk)
 
 
-def test_a_poll_cannot_be_copied_into_another_post(client, session, editor, poll_post):
-    poll = Poll.objects.get()
+def test_a_poll_cannot_be_copied_into_another_post(client, session, editor, poll_post, poll):
     client.force_login(editor)
     other = client.post(
         reverse("desk:post-new", args=[session.slug]),
@@ -120,20 +99,17 @@ def test_a_poll_cannot_be_copied_into_another_post(client, session, editor, poll
 
 
 def test_restoring_an_earlier_version_of_a_poll_post_keeps_the_poll(
-    client, session, editor, poll_post
+    client, editor, poll_post, voted_poll, edit_form
 ):
-    poll = Poll.objects.get()
-    client.force_login(editor)
-    url = reverse("desk:post-edit", args=[session.slug, poll_post.pk])
-    sent = composer_fields(client.get(url).content.decode()) | {"title": "Votre pronostic"}
+    url, sent = edit_form
     client.post(url, sent | {"action": "publish"})
 
     restore_revision(Revision.objects.get(post=poll_post, version=1), by=editor)
 
     poll_post.refresh_from_db()
-    assert poll_post.title == "Votre pronstic"
+    assert poll_post.title == "Votre pronostic"
     assert [(b.kind, b.poll_id) for b in poll_post.blocks.all()] == [
         ("paragraph", None),
-        ("poll", poll.pk),
+        ("poll", voted_poll.pk),
     ]
-    assert poll.total_votes() == 3
+    assert voted_poll.total_votes() == 3
