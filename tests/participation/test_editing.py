@@ -1,10 +1,13 @@
 """An answer to a reader and a poll stay editable in the composer, the quoted question and
 the poll (its votes too) kept."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from liveblog.desk.composer import state_of
+from liveblog.domain.polls import create_poll_post
 from liveblog.domain.questions import answer_question
 from liveblog.domain.revisions import restore_revision
 from liveblog.models import Block, Poll, Question, Revision
@@ -21,13 +24,9 @@ def test_editing_an_answer_keeps_the_quoted_question(client, asking_session, edi
     post = answer_question(question=question, by=editor, answer="Oui.", title="Le pnot")
     client.force_login(editor)
     url = reverse("desk:post-edit", args=[asking_session.slug, post.pk])
-    assert client.get(url).status_code == 200
-    data = state_of(post) | {
-        "title": "Le pont",
-        "action": "publish",
-        "blocks-INITIAL_FORMS": 0,
-        "scheduled_for": "",
-    }
+    page = client.get(url).content.decode()
+    # What the editor's browser sends after fixing the title, nothing else touched.
+    data = composer_fields(page) | {"title": "Le pont", "action": "publish"}
     assert client.post(url, data).status_code == 302
     post.refresh_from_db()
     assert post.title == "Le pont"
@@ -99,10 +98,12 @@ def test_a_poll_cannot_be_copied_into_another_post(client, session, editor, poll
 
 
 def test_restoring_an_earlier_version_of_a_poll_post_keeps_the_poll(
-    client, editor, poll_post, voted_poll, edit_form
+    client, session, editor, poll_post, voted_poll, edit_form
 ):
     url, sent = edit_form
     client.post(url, sent | {"action": "publish"})
+    history = reverse("desk:post-revisions", args=[session.slug, poll_post.pk])
+    assert f"Sondage #{voted_poll.pk}" in client.get(history).content.decode()
 
     restore_revision(Revision.objects.get(post=poll_post, version=1), by=editor)
 
@@ -113,3 +114,23 @@ def test_restoring_an_earlier_version_of_a_poll_post_keeps_the_poll(
         ("poll", voted_poll.pk),
     ]
     assert voted_poll.total_votes() == 3
+
+
+def test_a_post_that_is_only_a_poll_is_edited_like_any_other(client, session, editor):
+    post = create_poll_post(
+        session=session,
+        by=editor,
+        question="Fera-t-il beau à l'arrivée ?",
+        choices=["Oui", "Non"],
+        closes_at=timezone.now() + timedelta(minutes=30),
+        title="Météo",
+    )
+    client.force_login(editor)
+    url = reverse("desk:post-edit", args=[session.slug, post.pk])
+    sent = composer_fields(client.get(url).content.decode()) | {"title": "La météo"}
+
+    assert client.post(url, sent | {"action": "publish"}).status_code == 302
+
+    post.refresh_from_db()
+    assert post.title == "La météo"
+    assert [block.poll.question for block in post.blocks.all()] == ["Fera-t-il beau à l'arrivée ?"]
