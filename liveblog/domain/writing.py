@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
-from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
+from liveblog.domain.revisions import (
+    block_values,
+    number_of,
+    original_of,
+    replace_blocks,
+    snapshot,
+)
 from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
 
 Action = Literal["publish", "schedule", "draft"]
@@ -178,7 +184,7 @@ def write_post(
 
 def check_polls_kept(post: Post | None, blocks: list[BlockContent]) -> None:
     """A poll stays in the post it was published in, once: readers' votes are counted there."""
-    polls = [block["poll"].pk for block in blocks if block.get("poll")]
+    polls = [number_of(block["poll"]) for block in blocks if block.get("poll")]
     kept = set()
     if post is not None and polls:
         kept = set(post.blocks.filter(poll__isnull=False).values_list("poll_id", flat=True))
