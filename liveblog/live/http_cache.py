@@ -50,8 +50,11 @@ CATCH_UP = Lifetime(browser=3, shared=3, stale=0)
 # A post's own page and the feeds: read by shares and feed readers, seldom edited.
 POST = Lifetime(browser=0, shared=30, stale=60)
 FEED = Lifetime(browser=60, shared=60, stale=300)
-# The API's description: changes with a deploy only.
-API_DESCRIPTION = Lifetime(browser=3600, shared=3600, stale=86400)
+# The API's description and robots.txt: change with a deploy only.
+DEPLOYED = Lifetime(browser=3600, shared=3600, stale=86400)
+API_DESCRIPTION = DEPLOYED
+# The sitemap: crawlers come every few minutes; a new post may wait a minute for them.
+SITEMAP = Lifetime(browser=0, shared=60, stale=300)
 # The list of lives: changes when a live is created, starts or ends.
 LIVES = Lifetime(browser=0, shared=30, stale=60)
 
@@ -87,7 +90,7 @@ def lives_version(request, **_kwargs) -> tuple[str, datetime] | None:
 
 
 def release_version(request, **_kwargs) -> tuple[str, datetime | None]:
-    """What changes only with a deploy (the API's description)."""
+    """What changes only with a deploy (the API's description, robots.txt)."""
     return "release", None
 
 
