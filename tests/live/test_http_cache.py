@@ -164,8 +164,10 @@ def test_a_new_branding_is_not_answered_as_unchanged(client, live, django_user_m
     assert "Le Courrier du Fleuve" in response.content.decode()
 
 
-def test_the_sitemap_and_robots_txt_answer_a_conditional_request_with_304(client, live):
-    for url in ["/sitemap.xml", "/robots.txt"]:
+def test_the_sitemap_robots_txt_and_alerts_worker_answer_a_conditional_request_with_304(
+    client, live
+):
+    for url in ["/sitemap.xml", "/robots.txt", "/live/push-worker.js"]:
         first = client.get(url)
         assert first.status_code == 200, url
         assert "public" in first["Cache-Control"] and "s-maxage=" in first["Cache-Control"]
