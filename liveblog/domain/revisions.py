@@ -19,9 +19,11 @@ def block_values(block: Block) -> dict:
     return values | {"photo": block.photo_id}
 
 
-def replace_blocks(post: Post, blocks: list[dict]) -> None:
-    """The post's blocks become exactly these, in this order. Call inside a transaction."""
-    post.blocks.all().delete()
+def replace_blocks(post: Post, blocks: list[dict], *, fresh: bool = False) -> None:
+    """The post's blocks become exactly these, in this order. Call inside a transaction.
+    `fresh`: the post was just created, so it has none to remove."""
+    if not fresh:
+        post.blocks.all().delete()
     photo_ids = {
         value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
     }

@@ -150,7 +150,7 @@ def write_post(
                     alt_text=block.get("alt_text", ""),
                     credit=block.get("credit", ""),
                 )
-        replace_blocks(post, blocks)
+        replace_blocks(post, blocks, fresh=is_new)
         if not is_new:
             changed = what_changed(before, content_of(post))
             record_edit(
