@@ -35,7 +35,10 @@ CACHE_SECONDS = 3
 # Answers this process keeps, by live, position asked from and the live's position: after a
 # crash thousands of readers poll from the same few positions at once, and all but the
 # first of each get the bytes already encoded, for the one query that reads the position.
+# Bounded in bytes, not only in count: one answer may carry 300 posts' HTML, and anyone may
+# ask from any position.
 KEPT_ANSWERS = 256
+KEPT_BYTES = 16 * 2**20
 
 
 def missed_events(session_id: int, after: int, last_seq: int | None = None) -> list[Event] | None:
@@ -86,8 +89,9 @@ def poll_seconds() -> float:
 class Answers:
     """The encoded catch-up answers this process gave lately, least recently used out first."""
 
-    def __init__(self, size: int = KEPT_ANSWERS):
-        self.size = size
+    def __init__(self, size: int = KEPT_ANSWERS, budget: int = KEPT_BYTES):
+        self.size, self.budget = size, budget
+        self.bytes = 0
         self._kept: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()  # sync views run in many threads under ASGI
 
@@ -99,15 +103,21 @@ class Answers:
             return body
 
     def keep(self, key: tuple, body: bytes) -> None:
+        if len(body) > self.budget:
+            return
         with self._lock:
+            if key in self._kept:
+                self.bytes -= len(self._kept.pop(key))
             self._kept[key] = body
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            self.bytes += len(body)
+            while len(self._kept) > self.size or self.bytes > self.budget:
+                _key, dropped = self._kept.popitem(last=False)
+                self.bytes -= len(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+            self.bytes = 0
 
 
 answers = Answers()

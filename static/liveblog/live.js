@@ -22,6 +22,8 @@ const POLL_JITTER = 0.25;
 // the server closes as soon as it has something to send (a frame it cannot send) must
 // not reset the failures, or the page would reconnect into it for ever, never polling.
 const STABLE_AFTER_MS = 15_000;
+// Frames come as bytes (binary frames of UTF-8 JSON) from the readers' socket.
+const utf8 = new TextDecoder();
 
 const main = document.querySelector("main[data-session]");
 if (main) follow(main);
@@ -149,8 +151,6 @@ function follow(main) {
 
   connect();
 }
-
-const utf8 = new TextDecoder();
 
 // Exponential backoff with jitter, so readers dropped together do not return together.
 function retryDelay(failures) {

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from liveblog.delivery.catchup import database_read, missed_events
+from liveblog.delivery.catchup import Answers, database_read, missed_events
 from liveblog.domain.posts import delete_post, record_edit
 from liveblog.models import Block
 from tests.helpers import WAIT
@@ -126,3 +126,15 @@ async def test_websocket_side_reads_run_side_by_side_not_queued_on_one_thread():
         return n
 
     assert await asyncio.gather(database_read(read)(1), database_read(read)(2)) == [1, 2]
+
+
+def test_the_answers_a_process_keeps_stay_within_their_byte_budget():
+    kept = Answers(size=10, budget=100)
+    for after in range(5):
+        kept.keep(("live", after), b"x" * 30)
+    # Anyone may ask from any position: the oldest answers go first, the newest stay.
+    assert kept.bytes <= 100
+    assert kept.get(("live", 0)) is None
+    assert kept.get(("live", 4)) == b"x" * 30
+    kept.keep(("live", "huge"), b"x" * 101)
+    assert kept.get(("live", "huge")) is None, "bigger than the budget: never kept"
