@@ -19,35 +19,42 @@ def block_values(block: Block) -> dict:
     return values | {"photo": block.photo_id}
 
 
-def replace_blocks(post: Post, blocks: list[dict], *, fresh: bool = False) -> None:
-    """The post's blocks become exactly these, in this order. Call inside a transaction.
-    `fresh`: the post was just created, so it has none to remove."""
+def replace_blocks(post: Post, blocks: list[dict], *, fresh: bool = False) -> list[Block]:
+    """The post's blocks become exactly these, in this order (returned, as written). Call
+    inside a transaction. `fresh`: the post was just created, so it has none to remove."""
     if not fresh:
         post.blocks.all().delete()
     photo_ids = {
         value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
     }
     existing = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
-    position = 0
+    written = []
     for values in blocks:
         fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
         photo = values.get("photo")
         photo_id = (photo.pk if hasattr(photo, "pk") else photo) or None
         if fields["kind"] == Block.Kind.PHOTO and photo_id not in existing:
             continue  # an old revision's photo since removed from the library
-        Block.objects.create(post=post, position=position, photo_id=photo_id, **fields)
-        position += 1
+        written.append(
+            Block.objects.create(post=post, position=len(written), photo_id=photo_id, **fields)
+        )
+    return written
 
 
-def snapshot(post: Post, *, by=None, save: bool = True) -> Revision:
-    """Keep the post's current version as a revision (or only build it, with save=False)."""
+def snapshot(
+    post: Post, *, by=None, save: bool = True, blocks: list[Block] | None = None
+) -> Revision:
+    """Keep the post's current version as a revision (or only build it, with save=False).
+    `blocks`: the post's blocks as just written, in order (not read again)."""
+    if blocks is None:
+        blocks = list(post.blocks.order_by("position"))
     revision = Revision(
         post=post,
         version=post.version,
         author=by,
         title=post.title,
         rubric=post.rubric.name if post.rubric else "",
-        blocks=[block_values(block) for block in post.blocks.order_by("position")],
+        blocks=[block_values(block) for block in blocks],
     )
     if save:
         revision.save()

@@ -9,13 +9,14 @@ from tests.helpers import paragraph
 
 pytestmark = pytest.mark.django_db
 
-# Issue 15 aims at 12. Measured: 29 here (27 in production, where the test's own savepoint
-# around the request is not made); the whole timeline is no longer read (it was 36 with
-# an empty live, more with every post). What is left: the login and permission checks (5),
-# the save itself (20: the post, its blocks, its event rendered once, two audit entries,
-# a revision, the savepoints of the nested publish), the draft discarded, the new line's
-# post and blocks, and the composer's rubric and credit suggestions.
-PUBLISH_QUERIES = 29
+# Issue 15 aims at 12. Measured: 28 here, 26 in production (the test's own savepoint around
+# the request is not made there); it was 36 on an empty live and grew with the timeline,
+# which is no longer read. Left: login and permission checks (5); the save (16: the
+# submission-key check, the post and its one block, the photo check, the nested publish's
+# savepoint, the status, the post read to render its event, the event numbered, earlier
+# events superseded, the event, two audit entries, a revision); the draft discarded; the
+# new line's post and blocks (2); the composer's rubric and credit suggestions (2).
+PUBLISH_QUERIES = 28
 
 
 def composer_fields(desk_html: str) -> dict:
