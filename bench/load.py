@@ -1,8 +1,12 @@
 """The reader crowd: websocket readers in their own processes (asyncio, uvloop, `websockets`).
 
 Each reader behaves like static/liveblog/live.js: it applies events in sequence order,
-ignores what it already has, fetches the catch-up URL when it sees a gap or after a
-reconnection, and reconnects with jittered exponential back-off when dropped. It records
+ignores what it already has, fetches the catch-up URL when it sees a gap, reconnects with
+jittered exponential back-off when dropped, and after two failed connections in a row polls
+the catch-up URL (as often as the answers' `poll_seconds` say, give or take a quarter, the
+first poll at a random moment of one interval) until a socket works again: one that brought
+a frame or stayed open 15 s. Like a browser it offers permessage-deflate (BENCH_OFFER_DEFLATE=0
+to stop), and takes text and binary frames alike. It records
 when each event was applied (CLOCK_MONOTONIC, shared by every process of this machine),
 so publish-to-receive latency is `applied - publish request start`.
 
@@ -26,6 +30,13 @@ from urllib.parse import urlsplit
 # Reconnection back-off of static/liveblog/live.js: after the n-th failure in a row, wait
 # between half and all of min(30 s, 2^(n-1) s).
 RETRY_CEILING = 30.0
+# live.js: polling starts after this many failed connections in a row, at the interval the
+# server gives (until it gives one, POLL_SECONDS), with this jitter either way.
+POLL_AFTER_FAILURES = 2
+POLL_SECONDS = 5.0
+POLL_JITTER = 0.25
+STABLE_AFTER = 15.0
+OFFER_DEFLATE = os.environ.get("BENCH_OFFER_DEFLATE", "1") != "0"
 MAX_FRAME = 2**20
 DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 READERS_PER_ADDRESS = 20
@@ -44,7 +55,11 @@ class Reader:
     framed: set[int] = field(default_factory=set)
     repeats: int = 0
     catchups: int = 0
+    polls: int = 0
     reconnects: int = 0
+    failures: int = 0  # failed connections in a row, as live.js counts them
+    poll_seconds: float = POLL_SECONDS
+    polling: asyncio.Task | None = None
     connected: bool = False
     catching_up: bool = False
     backlog: list[dict] = field(default_factory=list)
@@ -70,10 +85,15 @@ class Socket(asyncio.Protocol):
 
     def __init__(self, crowd: "ReaderProcess", reader: Reader, url: str):
         from websockets.client import ClientProtocol
+        from websockets.extensions.permessage_deflate import enable_client_permessage_deflate
         from websockets.uri import parse_uri
 
         self.crowd, self.reader = crowd, reader
-        self.protocol = ClientProtocol(parse_uri(url), origin=origin_of(url), max_size=MAX_FRAME)
+        # A browser always offers compression; the server decides (production declines it).
+        extensions = enable_client_permessage_deflate(None) if OFFER_DEFLATE else None
+        self.protocol = ClientProtocol(
+            parse_uri(url), origin=origin_of(url), extensions=extensions, max_size=MAX_FRAME
+        )
         loop = asyncio.get_running_loop()
         self.opened = loop.create_future()
         self.closed = loop.create_future()
@@ -96,7 +116,7 @@ class Socket(asyncio.Protocol):
                     settle(self.opened, self.protocol.handshake_exc)
                 else:
                     settle(self.opened)
-            elif event.opcode in (Opcode.TEXT, Opcode.CONT):
+            elif event.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
                 self.parts.append(event.data)
                 if event.fin:
                     text, self.parts = b"".join(self.parts), []
@@ -229,6 +249,10 @@ def retry_delay(failures: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
+def jittered(seconds: float) -> float:
+    return seconds * random.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
+
+
 def split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
@@ -270,6 +294,12 @@ def dechunk(body: bytes) -> bytes:
     return b"".join(out)
 
 
+def handshake_status(error: BaseException) -> int:
+    """The HTTP status of a refused handshake (0 when the server never answered)."""
+    response = getattr(error, "response", None)
+    return getattr(response, "status_code", 0) or 0
+
+
 def origin_of(url: str) -> str:
     """The page's origin, as a browser sends it (the app refuses sockets from other sites)."""
     parts = urlsplit(url)
@@ -289,21 +319,47 @@ class ReaderProcess:
         self.closing = False
         self.sources = 0
         self.background: set[asyncio.Task] = set()
+        # Answers other than 200 / 101 (a 5xx during a storm is a failure of the goal).
+        self.statuses: Counter[int] = Counter()
 
-    async def catch_up(self, reader: Reader) -> None:
+    async def catch_up(self, reader: Reader, attempts: int = 5) -> bool:
         if not reader.catchup:
-            return
+            return False
         reader.catchups += 1
-        for _attempt in range(5):
+        for _attempt in range(attempts):
             try:
                 status, body = await http_get(reader.catchup.format(after=reader.last))
                 if status == 200:
-                    for event in sorted(events_of(json.loads(body)), key=lambda e: e["seq"]):
+                    answer = json.loads(body)
+                    if isinstance(answer, dict) and answer.get("poll_seconds", 0) > 0:
+                        reader.poll_seconds = max(1.0, float(answer["poll_seconds"]))
+                    for event in sorted(events_of(answer), key=lambda e: e["seq"]):
                         reader.apply(event, time.monotonic())
-                    return
+                    return True
+                self.statuses[status] += 1
             except (OSError, TimeoutError, ValueError):
                 pass
-            await asyncio.sleep(random.uniform(0, 1))
+            if attempts > 1:
+                await asyncio.sleep(random.uniform(0, 1))
+        return False
+
+    def start_polling(self, reader: Reader) -> None:
+        """live.js's fallback while sockets fail: the catch-up URL, one try per interval."""
+        if reader.polling is None and reader.catchup:
+            reader.polling = asyncio.create_task(self.poll(reader))
+
+    def stop_polling(self, reader: Reader) -> None:
+        if reader.polling is not None:
+            reader.polling.cancel()
+            reader.polling = None
+
+    async def poll(self, reader: Reader) -> None:
+        await asyncio.sleep(random.uniform(0, reader.poll_seconds))
+        while not self.closing:
+            reader.polls += 1
+            if not reader.catching_up:
+                await self.catch_up(reader, attempts=1)
+            await asyncio.sleep(jittered(reader.poll_seconds))
 
     def receive(self, reader: Reader, event, at: float) -> None:
         """A frame from the socket, applied as live.js applies it: in order, once."""
@@ -323,6 +379,10 @@ class ReaderProcess:
             task.add_done_callback(self.background.discard)
             return
         reader.apply(event, at, framed=True)
+        # A frame came: the socket works (live.js stops polling and forgets the failures).
+        if reader.failures or reader.polling:
+            reader.failures = 0
+            self.stop_polling(reader)
 
     async def catch_up_then_backlog(self, reader: Reader) -> None:
         try:
@@ -356,7 +416,6 @@ class ReaderProcess:
     async def run_reader(self, reader: Reader, opened: asyncio.Future) -> None:
         from websockets.exceptions import WebSocketException
 
-        failures = 0
         first = True
         while not self.closing:
             try:
@@ -365,11 +424,15 @@ class ReaderProcess:
                 if first:
                     opened.set_exception(error)
                     return
-                failures += 1
-                await asyncio.sleep(retry_delay(failures))
+                if isinstance(error, WebSocketException):
+                    self.statuses[handshake_status(error)] += 1
+                self.failed_once(reader)
+                await asyncio.sleep(retry_delay(reader.failures))
                 continue
             reader.connected = True
-            failures = 0
+            stable = asyncio.get_running_loop().call_later(
+                STABLE_AFTER, self.worked, reader, socket
+            )
             if first:
                 opened.set_result(True)
                 first = False
@@ -380,11 +443,23 @@ class ReaderProcess:
             try:
                 await socket.closed
             finally:
+                stable.cancel()
                 socket.transport.abort()
                 reader.connected = False
             if not self.closing:
-                failures += 1
-                await asyncio.sleep(retry_delay(failures))
+                self.failed_once(reader)
+                await asyncio.sleep(retry_delay(reader.failures))
+
+    def failed_once(self, reader: Reader) -> None:
+        reader.failures += 1
+        if reader.failures >= POLL_AFTER_FAILURES:
+            self.start_polling(reader)
+
+    def worked(self, reader: Reader, socket: "Socket") -> None:
+        """Open for STABLE_AFTER seconds without a frame: the socket counts as working."""
+        if not socket.closed.done():
+            reader.failures = 0
+            self.stop_polling(reader)
 
     def source(self, process: int) -> str:
         """A few readers per address, as from many homes: the app allows
@@ -445,7 +520,9 @@ class ReaderProcess:
             "missing": expected - delivered,
             "repeats": sum(reader.repeats for reader in self.readers),
             "catchups": sum(reader.catchups for reader in self.readers),
+            "polls": sum(reader.polls for reader in self.readers),
             "reconnects": sum(reader.reconnects for reader in self.readers),
+            "server_errors": sum(n for status, n in self.statuses.items() if status >= 500),
             "current_at": current_at,
             "latencies_ms": latencies,
         }
@@ -486,6 +563,8 @@ class ReaderProcess:
 
     async def close(self) -> dict:
         self.closing = True
+        for reader in self.readers:
+            self.stop_polling(reader)
         tasks = [reader.task for reader in self.readers if reader.task]
         for task in tasks:
             task.cancel()

@@ -165,9 +165,11 @@ class Publisher:
 
 
 class DeskPublisher:
-    """Publishes through the desk, as a journalist does: logged in, one POST of the composer
-    with action=publish to /editor/<slug>/posts/new/, timed from the request's start to its
-    response (the view saves, publishes, renders the event once and fans it out in it)."""
+    """Publishes through the desk, as a journalist's browser does: logged in, the composer
+    sent by htmx (HX-Request, the page's address, the composer's hidden fields from the
+    last answer, the publish button's name and value) to /editor/<slug>/posts/new/, timed
+    from the request's start to its response (the view saves, publishes, renders the event
+    once and fans it out, then answers with a fresh composer and the new post's line)."""
 
     def __init__(self, session, address: tuple[str, int]):
         self.session = session
@@ -175,13 +177,19 @@ class DeskPublisher:
         self.address = address
         self.cookies: dict[str, str] = {}
         self.number = 0
+        self.composer: dict[str, str] = {}  # the hidden fields of the composer on screen
         self.log_in()
 
-    def request(self, method: str, path: str, form: dict | None = None):
+    def request(
+        self, method: str, path: str, form: dict | None = None, headers: dict | None = None
+    ):
         import http.client
         from urllib.parse import urlencode
 
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
+        }
         body = None
         if form is not None:
             form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
@@ -212,7 +220,14 @@ class DeskPublisher:
             )
 
     def prepare(self, count: int) -> None:
-        """Nothing to write beforehand: the journalist types the post into the form."""
+        """The desk page, as the journalist opens it: its composer's hidden fields."""
+        if not self.composer:
+            page = self.request("GET", self.desk_path)
+            self.composer = composer_fields(page.body.decode())
+
+    @property
+    def desk_path(self) -> str:
+        return f"/editor/{self.session.slug}/"
 
     def form(self) -> dict:
         self.number += 1
@@ -222,6 +237,7 @@ class DeskPublisher:
             ("paragraph", {"text": PARAGRAPHS[1]}),
         ]
         form = {
+            **self.composer,
             "action": "publish",
             "title": f"Kilomètre {self.number} : l'échappée prend le large",
             "rubric": "course",
@@ -232,18 +248,27 @@ class DeskPublisher:
         }
         for index, (kind, fields) in enumerate(blocks):
             form[f"blocks-{index}-kind"] = kind
+            form[f"blocks-{index}-text_format"] = "html" if kind == "paragraph" else "plain"
             form |= {f"blocks-{index}-{name}": value for name, value in fields.items()}
         return form
 
     def publish(self) -> tuple[int, float, float]:
+        self.prepare(1)
         form = self.form()
+        htmx = {
+            "HX-Request": "true",
+            "HX-Target": "composer",
+            "HX-Current-URL": f"http://{self.address[0]}:{self.address[1]}{self.desk_path}",
+        }
         started = time.monotonic()
-        answer = self.request("POST", f"/editor/{self.session.slug}/posts/new/", form)
+        answer = self.request("POST", f"{self.desk_path}posts/new/", form, htmx)
         seconds = time.monotonic() - started
-        if answer.status != 302:
+        if answer.status != 200:
             raise RuntimeError(
                 f"the desk refused to publish ({answer.status}): {answer.body[:2000]!r}"
             )
+        # The fresh composer's fields (a new submission key) for the next post.
+        self.composer = composer_fields(answer.body.decode())
         return self.last_seq(), started, seconds
 
     def last_seq(self) -> int:
@@ -285,3 +310,19 @@ def session_with_posts(slug: str, count: int):
             for position, text in enumerate(PARAGRAPHS)
         )
     return session
+
+
+def composer_fields(html: str) -> dict[str, str]:
+    """The new-post composer's hidden fields (submission key, composer key…) in a desk page
+    or an htmx answer, as the browser sends them back."""
+    import re
+
+    start = html.find('<section id="composer"')
+    form = html[start : html.find("</form>", start)] if start >= 0 else ""
+    fields = {}
+    for tag in re.findall(r"<input [^>]*type=\"hidden\"[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name[1] != "csrfmiddlewaretoken" and not name[1].startswith("blocks-"):
+            fields[name[1]] = value[1] if value else ""
+    return fields

@@ -44,6 +44,7 @@ MODES = {
         http_concurrency=16,
         storm_readers=5000,
         client_processes=2,
+        runs=3,
     ),
     "quick": Mode(
         name="quick",
@@ -60,6 +61,7 @@ MODES = {
         delivery_wait=15,
         settle=0.5,
         lone_publishes=5,
+        runs=3,
     ),
     "tiny": Mode(
         name="tiny",
@@ -90,8 +92,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="where results.json, the report and plots go")
     parser.add_argument("--no-plots", action="store_true", help="skip matplotlib")
     parser.add_argument("--only", nargs="*", help="scenarios to run (fanout, page, storm)")
+    parser.add_argument("--runs", type=int, help="runs of each fan-out configuration")
     args = parser.parse_args()
     mode = MODES[args.mode]
+    if args.runs:
+        mode.runs = args.runs
     out = args.out or (
         ROOT / ("bench/results" if mode.name == "full" else f"bench-results/{mode.name}")
     )
@@ -153,9 +158,13 @@ def main() -> int:
 
 
 def fan_out_on(mode, configs, frame: str, results: dict, out: Path) -> None:
+    """Each configuration `mode.runs` times; the report gives the median and the spread."""
     for kind, workers in configs:
-        print(f"fan-out ({mode.name}): {kind} x{workers}", flush=True)
-        results["fanout"].append(scenarios.fan_out(mode, kind, workers, frame))
+        runs = []
+        for number in range(1, mode.runs + 1):
+            print(f"fan-out ({mode.name}): {kind} x{workers}, run {number}/{mode.runs}", flush=True)
+            runs.append(scenarios.fan_out(mode, kind, workers, frame))
+        results["fanout"].append(scenarios.median_of_runs(runs))
         save(out, results)
 
 

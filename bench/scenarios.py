@@ -39,6 +39,7 @@ class Mode:
     naive_wait: float = 90.0
     settle: float = 1.0  # seconds for a server or a crowd to settle before measuring
     lone_publishes: int = 10  # publishes timed with no reader connected
+    runs: int = 1  # runs of each fan-out configuration; the report gives their median
 
 
 def percentiles(values: list[float]) -> dict:
@@ -129,6 +130,96 @@ def publish_series(publisher, count: int, interval: float) -> tuple[dict[int, fl
     return published, seconds
 
 
+class MachineLoad:
+    """What the rest of the machine did during a run: the CPU of every process that is neither
+    the server measured nor the load client (PostgreSQL and Redis included, and whatever
+    else shares the machine), in percent of one core, and the load average."""
+
+    def __init__(self, server: Server, crowd: Crowd):
+        self.server, self.crowd = server, crowd
+        self.began = time.monotonic()
+        self.busy, self.ours = busy_seconds(), self.our_seconds()
+        self.loadavg = os.getloadavg()[0]
+
+    def our_seconds(self) -> float:
+        return self.server.cpu_seconds() + self.crowd.cpu_seconds()
+
+    def finish(self) -> dict:
+        elapsed = max(time.monotonic() - self.began, 1e-6)
+        others = (busy_seconds() - self.busy) - (self.our_seconds() - self.ours)
+        return {
+            "seconds": round(elapsed, 1),
+            "others_cpu_percent": round(max(others, 0.0) / elapsed * 100, 1),
+            "loadavg_start": round(self.loadavg, 2),
+            "loadavg_end": round(os.getloadavg()[0], 2),
+        }
+
+
+def busy_seconds() -> float:
+    import psutil
+
+    times = psutil.cpu_times()._asdict()
+    # Linux counts guest time inside user time already; idle and iowait are not work.
+    return sum(
+        times.get(name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal")
+    )
+
+
+def median_of_runs(runs: list[dict]) -> dict:
+    """One configuration's runs as one result: each figure the median of the runs, with the
+    spread (lowest, highest) of the main ones and every run's machine load. Deliveries are
+    the worst run's, and a step is complete only if it was in every run."""
+    if len(runs) == 1:
+        return {**runs[0], "runs": [{"run": 1, "load": runs[0].get("load")}]}
+    combined = {
+        **runs[0],
+        "runs": [{"run": n, "load": r.get("load")} for n, r in enumerate(runs, 1)],
+    }
+    for key in ("idle_empty", "publish_no_readers"):
+        if key in runs[0]:
+            combined[key] = median_values([r[key] for r in runs])
+    steps = []
+    for index, first in enumerate(runs[0]["steps"]):
+        same = [r["steps"][index] for r in runs if index < len(r["steps"])]
+        step = median_values(same)
+        step["readers"], step["posts"] = first["readers"], first["posts"]
+        worst = max(same, key=lambda s: s["deliveries"]["missing"] + s["deliveries"]["repeats"])
+        step["deliveries"] = worst["deliveries"]
+        step["complete"] = all(s["complete"] for s in same)
+        # The distribution plotted is that of the run whose p99 is the median.
+        by_p99 = sorted(same, key=lambda s: s["latency_ms"].get("p99", 0))
+        step["latency_quantiles_ms"] = by_p99[len(by_p99) // 2]["latency_quantiles_ms"]
+        step["spread"] = {
+            "latency_p99_ms": spread([s["latency_ms"].get("p99") for s in same]),
+            "latency_p50_ms": spread([s["latency_ms"].get("p50") for s in same]),
+            "cpu_us_per_delivery": spread([s["cpu_us_per_delivery"] for s in same]),
+            "publish_p50_ms": spread([s["publish_ms"].get("p50") for s in same]),
+        }
+        step["runs"] = len(same)
+        steps.append(step)
+    combined["steps"] = steps
+    return combined
+
+
+def median_values(dicts: list[dict]) -> dict:
+    """Key by key, the median of numbers (recursively in dicts); anything else the first's."""
+    out = {}
+    for key, value in dicts[0].items():
+        values = [d.get(key) for d in dicts]
+        if isinstance(value, bool) or not all(isinstance(v, int | float | dict) for v in values):
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = median_values([v for v in values if isinstance(v, dict)])
+        else:
+            out[key] = statistics.median(values)
+    return out
+
+
+def spread(values: list) -> list:
+    numbers = [v for v in values if isinstance(v, int | float)]
+    return [min(numbers), max(numbers)] if numbers else []
+
+
 def measure_idle(server: Server, seconds: float) -> dict:
     cpu = server.cpu_seconds()
     time.sleep(seconds)
@@ -148,6 +239,7 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
     try:
         server.start()
         time.sleep(mode.settle)
+        load = MachineLoad(server, crowd)
         if kind == "ceiling":
             publisher = CeilingPublisher(server, frame)
         else:
@@ -209,6 +301,13 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
                 flush=True,
             )
         publisher.close()
+        result["load"] = load.finish()
+        print(
+            f"  machine during the run: other processes {result['load']['others_cpu_percent']}% "
+            f"of a core, load average {result['load']['loadavg_start']} → "
+            f"{result['load']['loadavg_end']}",
+            flush=True,
+        )
     finally:
         crowd.quit()
         server.close()
@@ -268,6 +367,7 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
     crowd = Crowd(mode.client_processes)
     readers = mode.storm_readers
     result = {"server": server.name, "readers": readers}
+    connections = DatabaseConnections()
     try:
         server.start()
         socket_url, catchup = reader_urls(server, slug)
@@ -283,8 +383,10 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
         restarted = time.monotonic()
         server.start()
         listening = time.monotonic()
-        counts = without_latencies(crowd.collect(during, 120))
+        with connections:
+            counts = without_latencies(crowd.collect(during, 120))
         result["while_down"] = counts
+        result["database_connections_max"] = connections.most
         result["down_seconds"] = restarted - killed
         result["listening_after_s"] = listening - restarted
         result["current_after_restart_s"] = counts["current_at"] - restarted
@@ -310,3 +412,40 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
 def without_latencies(counts: dict) -> dict:
     counts.pop("latencies_ms", None)
     return counts
+
+
+class DatabaseConnections:
+    """The most connections the bench database had open at once while in the `with` block
+    (sampled four times a second): a storm must not exhaust PostgreSQL."""
+
+    def __init__(self):
+        import threading
+
+        self.most = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _sample(self) -> None:
+        import psycopg
+        from django.conf import settings
+
+        name = settings.DATABASES["default"]["NAME"]
+        try:
+            with psycopg.connect(
+                "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+            ) as db:
+                while not self._stop.wait(0.25):
+                    (count,) = db.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]
+                    ).fetchone()
+                    self.most = max(self.most, count)
+        except psycopg.Error:
+            self.most = -1  # not measured

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from newsroom.serve import uvicorn_command
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
@@ -84,10 +86,13 @@ class Server:
     processes: list[subprocess.Popen] = field(default_factory=list)
     shared_socket: socket.socket | None = None
     settings: dict[str, str] = field(default_factory=dict)  # extra environment
+    # Options after the production command's (`--ws-per-message-deflate true`, to measure
+    # what the decision to turn it off saves).
+    extra: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
-        return f"{self.kind} x{self.workers}"
+        return f"{self.kind} x{self.workers}" + (f" ({' '.join(self.extra)})" if self.extra else "")
 
     @property
     def url(self) -> str:
@@ -99,20 +104,16 @@ class Server:
 
     def commands(self) -> list[list[str]]:
         python = sys.executable
-        uvicorn = [
-            python, "-m", "uvicorn", "--host", HOST, "--port", str(self.port),
-            "--loop", "uvloop", "--http", "httptools", "--lifespan", "off",
-            "--no-access-log", "--log-level", "warning", "--backlog", "4096",
-            # Browsers offer permessage-deflate; compressing per reader would undo the
-            # pre-encoded frame, so production declines it (frames are ~2 KB of HTML).
-            "--ws-per-message-deflate", "false",
-            "--ws", os.environ.get("BENCH_UVICORN_WS", "auto"),
-            "--workers", str(self.workers),
-        ]  # fmt: skip
+        # The production command itself (newsroom/serve.py, the README's), plus what a bench
+        # needs: a deep backlog for thousands of handshakes at once.
+        production = uvicorn_command(host=HOST, port=self.port, workers=self.workers)
+        bench_only = ["--backlog", "4096", "--ws", os.environ.get("BENCH_UVICORN_WS", "auto")]
         if self.kind == "uvicorn":
-            return [[*uvicorn, "newsroom.asgi:application"]]
+            return [[*production, *bench_only, *self.extra]]
         if self.kind == "naive":
-            return [[*uvicorn, "bench.peers.naive:application"]]
+            # The naive Channels peer under the same server options, its own application.
+            naive = [*production[:3], "bench.peers.naive:application", *production[4:]]
+            return [[*naive, *bench_only]]
         if self.kind == "ceiling":
             return [[python, "-m", "bench.peers.ceiling", "--port", str(self.port)]]
         if self.kind == "daphne":

@@ -160,9 +160,8 @@ class Stack:
         for port in self.app_ports:
             lines += [
                 f"[program:app-{port}]",
-                f"command={python} -m uvicorn newsroom.asgi:application --host 127.0.0.1 "
-                f"--port {port} --lifespan off --no-proxy-headers --no-server-header "
-                "--ws-max-size 4096 --ws-per-message-deflate false --log-level warning",
+                # The production command's one definition (newsroom/serve.py).
+                f"command={python} -m newsroom.serve --host 127.0.0.1 --port {port}",
                 *program_defaults(self.dir, f"app-{port}"),
             ]
         lines += [

@@ -5,6 +5,7 @@ its safe default beside it. Nothing set: SQLite and the in-memory channel layer
 on one machine. Production: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).
 """
 
+import importlib.util
 import ipaddress
 import json
 import os
@@ -37,9 +38,17 @@ SECURE = env_flag("DJANGO_SECURE", "0" if DEBUG else "1")
 # How often each server process checks the event log for events the channel layer
 # did not bring its readers (Redis down, dropped messages).
 LIVEBLOG_RESYNC_SECONDS = float(os.environ.get("LIVEBLOG_RESYNC_SECONDS", "2"))
+# How often a reader's page without a websocket asks for what it missed (told in each
+# catch-up answer; the page adds up to a quarter either way). Raise it on a big night to
+# lighten the pollers; keep it above the catch-up answer's 3 s lifetime.
+LIVEBLOG_POLL_SECONDS = float(os.environ.get("LIVEBLOG_POLL_SECONDS", "5"))
 # How long a rendered live page may be served from the cache (liveblog.live.page_cache); every
 # event invalidates it at once, this only bounds changes made outside the event log. 0: off.
 LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", "300"))
+# PostgreSQL connections one server process may hold (psycopg's pool, Django's
+# OPTIONS["pool"]); requests beyond it wait for a free one. 0: no pool, one connection per
+# request (a pooler such as PgBouncer in front of PostgreSQL then bounds them).
+LIVEBLOG_DB_POOL_SIZE = int(os.environ.get("LIVEBLOG_DB_POOL_SIZE", "10"))
 # Readers' websockets one address may hold open on one server process (liveblog.delivery.guards).
 LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
 # Behind a reverse proxy: the proxies' addresses or networks, comma-separated (the reference
@@ -198,9 +207,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Under ASGI every request runs in a thread of its own, and a persistent connection
     # stays open after its thread is gone: 16 concurrent readers' requests held ~90
-    # PostgreSQL connections and the rest failed ("too many clients"). Django's advice
-    # for ASGI: no persistent connections (a pooler in front of PostgreSQL if needed).
+    # PostgreSQL connections and the rest failed ("too many clients"). So no persistent
+    # connections (the pool requires that too): each request borrows one of the process's
+    # pooled connections and gives it back at its end. After a crash, 5,000 readers'
+    # catch-up requests opened a connection each and PostgreSQL ran out; with the pool a
+    # process never holds more than LIVEBLOG_DB_POOL_SIZE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if LIVEBLOG_DB_POOL_SIZE > 0:
+        if importlib.util.find_spec("psycopg_pool") is None:
+            raise ImproperlyConfigured(
+                "LIVEBLOG_DB_POOL_SIZE needs psycopg's pool: pip install 'psycopg[pool]' "
+                "(a dependency of this project), or set LIVEBLOG_DB_POOL_SIZE=0."
+            )
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": LIVEBLOG_DB_POOL_SIZE,
+            # A request waits this long for a free connection, then fails (a 503 at the
+            # desk, a retry for a reader's poll) instead of queueing without end.
+            "timeout": 10,
+        }
 
 if REDIS_URL:
     # Shared by every server process: login throttling counts, presence, cached fragments.

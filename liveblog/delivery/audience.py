@@ -24,7 +24,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from liveblog.delivery.audience_count import keep_counting
-from liveblog.delivery.catchup import CATCH_UP_LIMIT, missed_events
+from liveblog.delivery.catchup import CATCH_UP_LIMIT, database_read, missed_events
 from liveblog.delivery.fanout import encode_frame, mark_delivery_resumed, session_group
 from liveblog.models import Event, LiveSession
 
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 # Frames one reader may have waiting; past that it is dropped and resynced from the log.
 READER_BUFFER = 200
-RELOAD_FRAME = json.dumps({"kind": "reload"})
+# Frames go out as bytes (binary websocket frames of UTF-8 JSON, which live.js decodes):
+# encoded once per process and event, where a text frame is encoded again for each socket.
+RELOAD_FRAME = json.dumps({"kind": "reload"}).encode()
 # How long a layer call may take before the layer counts as down (Redis unreachable).
 LAYER_TIMEOUT = 2.0
 # The pause before listening again after a failed receive: short, but never a busy loop.
@@ -49,11 +51,11 @@ class Reader:
     readers that is ten thousand tasks, events and buffers fewer per process.
     """
 
-    def __init__(self, session_id: int, seq: int, send: Callable[[str], Awaitable[None]]):
+    def __init__(self, session_id: int, seq: int, send: Callable[[bytes], Awaitable[None]]):
         self.session_id = session_id
         self.seq = seq  # the last event this reader was sent
         self._send = send
-        self._waiting: deque[tuple[int, str]] | None = None
+        self._waiting: deque[tuple[int, bytes]] | None = None
         # A new reader first catches up from the log: what it missed, and anything
         # written between loading the session and joining the audience (see `join`).
         self._behind = True
@@ -76,7 +78,7 @@ class Reader:
             self._busy.cancel()
             self._busy = None
 
-    def offer(self, seq: int, frame: str) -> None:
+    def offer(self, seq: int, frame: bytes) -> None:
         if (
             self._started
             and self._busy is None
@@ -101,7 +103,7 @@ class Reader:
         if self._started and self._busy is None:
             self._drain_soon()
 
-    async def _send_one(self, seq: int, frame: str) -> None:
+    async def _send_one(self, seq: int, frame: bytes) -> None:
         try:
             await self._send(frame)
         except Exception as error:
@@ -162,7 +164,7 @@ class Reader:
         return True
 
 
-async def missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
+async def missed_frames(session_id: int, after: int) -> list[tuple[int, bytes]] | None:
     """What a reader at `after` missed, as (seq, frame); None if it must reload instead.
 
     Readers behind by the same events (thousands reconnecting after a server restart)
@@ -171,13 +173,16 @@ async def missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | 
     before a later event is never reused, even before that event reaches this process,
     because that event may have withdrawn words the answer still carries.
     """
+    last_seq = await database_read(session_last_seq)(session_id)
     audience = this_process().audiences.get(session_id)
     if audience is None:
-        return await fetch_missed_frames(session_id, after)
-    key = (after, await database_sync_to_async(session_last_seq)(session_id))
+        return await fetch_missed_frames(session_id, after, last_seq)
+    key = (after, last_seq)
     answers = audience.missed
     if key not in answers:
-        answer = answers[key] = asyncio.ensure_future(fetch_missed_frames(session_id, after))
+        answer = answers[key] = asyncio.ensure_future(
+            fetch_missed_frames(session_id, after, last_seq)
+        )
         # A failed query (database down) is not kept: the next reader asks again.
         answer.add_done_callback(lambda done: done.exception() and answers.pop(key, None))
     # Shielded: a reader that disconnects meanwhile does not cancel the others' answer.
@@ -188,9 +193,13 @@ def session_last_seq(session_id: int) -> int:
     return LiveSession.objects.values_list("last_seq", flat=True).get(pk=session_id)
 
 
-async def fetch_missed_frames(session_id: int, after: int) -> list[tuple[int, str]] | None:
-    events = await database_sync_to_async(missed_events)(session_id, after)
-    return None if events is None else [(event.seq, encode_frame(event)) for event in events]
+async def fetch_missed_frames(
+    session_id: int, after: int, last_seq: int
+) -> list[tuple[int, bytes]] | None:
+    events = await database_read(missed_events)(session_id, after, last_seq)
+    return (
+        None if events is None else [(event.seq, encode_frame(event).encode()) for event in events]
+    )
 
 
 class Audience:
@@ -215,8 +224,9 @@ class Audience:
             return
         self.seq = seq
         self.missed = {}
+        data = frame.encode()
         for reader in self.readers:
-            reader.offer(seq, frame)
+            reader.offer(seq, data)
 
     async def subscribe(self) -> bool:
         """(Re)join the session's group; False if the layer is down. Redis forgets
@@ -318,7 +328,7 @@ class Readers:
     async def resync(self) -> None:
         """Deliver from the log what the layer did not bring, for every session here."""
         asked = list(self.audiences)
-        positions = await database_sync_to_async(session_positions)(asked)
+        positions = await database_read(session_positions)(asked)
         gone = set(asked) - positions.keys()
         if gone:
             # A live deleted while its page was open (a scheduled one can be): its slug
@@ -329,7 +339,7 @@ class Readers:
             if audience is None:
                 continue
             if last_seq > audience.seq:
-                events = await database_sync_to_async(events_since)(session_id, audience.seq)
+                events = await database_read(events_since)(session_id, audience.seq)
                 for event in events:
                     audience.deliver(event.seq, encode_frame(event))
             if audience.channel and await audience.subscribe() and delayed:

@@ -8,12 +8,11 @@ liveblog.delivery.audience). Readers never send: anything they send closes the s
 import logging
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from liveblog.delivery.audience import Reader, this_process
 from liveblog.delivery.audience_count import from_the_newsroom
-from liveblog.delivery.catchup import parse_after
+from liveblog.delivery.catchup import database_read, parse_after
 from liveblog.models import LiveSession
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         found = this_process().position(slug)
         if found is None:
-            found = await database_sync_to_async(session_position)(slug)
+            found = await database_read(session_position)(slug)
             if found is None:
                 await self.close()
                 return
@@ -48,10 +47,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.reader.start(on_stop=self.close)
 
-    async def send_frame(self, frame: str) -> None:
+    async def send_frame(self, frame: bytes) -> None:
         # Straight to the server's send: once per reader and event, so the two layers of
-        # AsyncWebsocketConsumer.send in between show in the fan-out's cost.
-        await self.base_send({"type": "websocket.send", "text": frame})
+        # AsyncWebsocketConsumer.send in between show in the fan-out's cost. Bytes (a binary
+        # frame): the server sends them as they are, where text is encoded per socket.
+        await self.base_send({"type": "websocket.send", "bytes": frame})
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         await self.close(code=READ_ONLY)

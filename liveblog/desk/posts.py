@@ -15,11 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
+from liveblog.desk.attachments import attach_cards, credit_labels, keep_uploaded_photos
 from liveblog.desk.composer import Composer, new_post_state, without_nuls
 from liveblog.desk.publishing import EditConflict, save_composer
 from liveblog.desk.timeline import Filters, with_summaries
-from liveblog.desk.views import composer_for_post, desk_context, post_for, session_for
+from liveblog.desk.views import (
+    composer_for_post,
+    desk_context,
+    offered_rubrics,
+    post_for,
+    session_for,
+)
 from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
 from liveblog.domain.roles import is_editor, require
@@ -97,8 +103,29 @@ def compose(request, session, post: Post | None):
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
         fresh = Composer.from_state(new_post_state(), user=request.user)
+        filters = Filters.of_request(request)
+        if saved.is_published and filters.is_default:
+            return render_published(request, session, fresh, saved, filters)
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
+
+
+def render_published(request, session, composer, saved: Post, filters: Filters):
+    """After a publish from the desk (htmx): a fresh composer and the new post's line on top
+    of the timeline, nothing else. The rest of the timeline (counts, colleagues' posts) is
+    redrawn by the desk page itself when the post's event comes back (desk.js); rendering
+    the whole timeline here cost most of a publish's server time."""
+    row = Post.objects.for_display().select_related("session").get(pk=saved.pk)
+    context = {
+        "session": session,
+        "composer": composer,
+        "rubrics": offered_rubrics(session),
+        "credit_labels": credit_labels(),
+        "filters": filters,
+        "is_editor": is_editor(request.user),
+        "new_row": with_summaries([row])[0],
+    }
+    return render(request, "liveblog/desk_composer.html", context)
 
 
 # Actions that put a post in front of readers; in an ended live they are confirmed first.

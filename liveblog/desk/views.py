@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
+from django.db.models import Exists, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -85,9 +86,9 @@ def desk_context(request, session, composer, *, post=None, draft=None, **extra) 
 
 def offered_rubrics(session: LiveSession):
     """The composer's suggestions: the rubrics chosen for this live, or all if none were."""
-    offered = session.rubrics.all()
-    chosen = offered if offered.exists() else Rubric.objects.all()
-    return chosen.order_by("key").values_list("name", flat=True)
+    chosen_here = LiveSession.rubrics.through.objects.filter(livesession_id=session.pk)
+    offered = Rubric.objects.filter(Q(live_sessions=session) | ~Exists(chosen_here)).distinct()
+    return offered.order_by("key").values_list("name", flat=True)
 
 
 # A draft another composer autosaved this recently is someone (or another tab) writing now.

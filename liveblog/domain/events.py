@@ -44,12 +44,15 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     """Append the session's next event. Must run inside the transaction that made the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change")
+    # Rendered first, from this transaction's own writes: the post's HTML costs most of a
+    # publish, and no other publisher of the live waits for it (see the lock below).
+    html, data = event_content(session, kind, post)
     # The UPDATE takes the session row's write lock until commit, so concurrent
     # publishers queue here and sequence numbers come out gap-free and unique.
     LiveSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
     session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
-    event.html, event.data = event_content(session, kind, post)
+    event.html, event.data = html, data
     supersede_earlier(session, kind, post)
     event.save()
     for callback in _subscribers:

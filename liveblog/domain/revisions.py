@@ -25,9 +25,11 @@ def number_of(value) -> int | None:
     return (value.pk if hasattr(value, "pk") else value) or None
 
 
-def replace_blocks(post: Post, blocks: list[dict]) -> None:
-    """The post's blocks become exactly these, in this order. Call inside a transaction."""
-    post.blocks.all().delete()
+def replace_blocks(post: Post, blocks: list[dict], *, fresh: bool = False) -> list[Block]:
+    """The post's blocks become exactly these, in this order (returned, as written). Call
+    inside a transaction. `fresh`: the post was just created, so it has none to remove."""
+    if not fresh:
+        post.blocks.all().delete()
     existing = {
         key: set(
             model.objects.filter(
@@ -36,7 +38,7 @@ def replace_blocks(post: Post, blocks: list[dict]) -> None:
         )
         for key, model in RECORD_KEYS.items()
     }
-    position = 0
+    written = []
     for values in blocks:
         fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key not in RECORD_KEYS}
         numbers = {f"{key}_id": number_of(values.get(key)) for key in RECORD_KEYS}
@@ -45,19 +47,24 @@ def replace_blocks(post: Post, blocks: list[dict]) -> None:
             # An old revision's photo since removed from the library, or its poll block
             # written before revisions kept the poll's number.
             continue
-        Block.objects.create(post=post, position=position, **numbers, **fields)
-        position += 1
+        written.append(Block.objects.create(post=post, position=len(written), **numbers, **fields))
+    return written
 
 
-def snapshot(post: Post, *, by=None, save: bool = True) -> Revision:
-    """Keep the post's current version as a revision (or only build it, with save=False)."""
+def snapshot(
+    post: Post, *, by=None, save: bool = True, blocks: list[Block] | None = None
+) -> Revision:
+    """Keep the post's current version as a revision (or only build it, with save=False).
+    `blocks`: the post's blocks as just written, in order (not read again)."""
+    if blocks is None:
+        blocks = list(post.blocks.order_by("position"))
     revision = Revision(
         post=post,
         version=post.version,
         author=by,
         title=post.title,
         rubric=post.rubric.name if post.rubric else "",
-        blocks=[block_values(block) for block in post.blocks.order_by("position")],
+        blocks=[block_values(block) for block in blocks],
     )
     if save:
         revision.save()

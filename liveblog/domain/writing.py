@@ -160,7 +160,7 @@ def write_post(
                     alt_text=block.get("alt_text", ""),
                     credit=block.get("credit", ""),
                 )
-        replace_blocks(post, blocks)
+        written = replace_blocks(post, blocks, fresh=is_new)
         if not is_new:
             changed = what_changed(before, content_of(post))
             record_edit(
@@ -178,7 +178,7 @@ def write_post(
                 schedule_post(post=post, at=scheduled_for, by=by)
             elif post.status == Post.Status.SCHEDULED:
                 send_back_to_draft(post=post, by=by)
-        snapshot(post, by=by)
+        snapshot(post, by=by, blocks=written)
     return post
 
 

@@ -7,6 +7,10 @@ class EventQuerySet(models.QuerySet):
         """The events a reader at `seq` has not had yet, in order."""
         return self.filter(seq__gt=seq).order_by("seq")
 
+    def up_to(self, seq: int) -> "EventQuerySet":
+        """The events up to and including `seq`: a log read as it stood at that position."""
+        return self.filter(seq__lte=seq)
+
 
 class Event(models.Model):
     """One change readers must see, numbered without gaps within its session.

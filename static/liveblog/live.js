@@ -4,19 +4,26 @@
 // every event after it, each with the next number; an event is applied once, in
 // order (one arriving early waits for the missing ones, fetched over HTTP). When
 // the socket drops the page reconnects with backoff and jitter from where it is,
-// and polls /live/<slug>/events?after=N while websockets cannot connect.
+// and polls /live/<slug>/events?after=N while websockets cannot connect, as often as
+// the server says (each answer's poll_seconds), with jitter: thousands of pages dropped
+// together by a server restart must not come back together.
 // On the desk (main[data-desk]) it only announces events: desk.js redraws.
 // The page names its websocket (main[data-socket]) and its catch-up URL
 // (main[data-events-url]); every word shown comes from the page, in its language.
 
 const RETRY_CEILING_MS = 30_000;
 const POLL_AFTER_FAILURES = 2;
-// Longer than the catch-up URL's max-age (3 s), so each poll gets a fresh answer.
+// Until the server says otherwise; longer than the catch-up URL's max-age (3 s), so each
+// poll gets a fresh answer. Each wait is this give or take a quarter.
 const POLL_EVERY_MS = 5_000;
+const POLL_FLOOR_MS = 1_000;
+const POLL_JITTER = 0.25;
 // A socket counts as working once it brought a message or stayed open this long: one that
 // the server closes as soon as it has something to send (a frame it cannot send) must
 // not reset the failures, or the page would reconnect into it for ever, never polling.
 const STABLE_AFTER_MS = 15_000;
+// Frames come as bytes (binary frames of UTF-8 JSON) from the readers' socket.
+const utf8 = new TextDecoder();
 
 const main = document.querySelector("main[data-session]");
 if (main) follow(main);
@@ -34,6 +41,7 @@ function follow(main) {
   let socket = null;
   let failures = 0;
   let polling = null;
+  let pollEvery = POLL_EVERY_MS;
   let retrying = null;
   let catchingUp = false;
 
@@ -68,6 +76,7 @@ function follow(main) {
       if (!response.ok) return;
       const answer = await response.json();
       if (answer.reload) return location.reload();
+      if (answer.poll_seconds > 0) pollEvery = Math.max(POLL_FLOOR_MS, answer.poll_seconds * 1000);
       answer.events.forEach(receive);
     } catch {
       // Offline: the next poll or reconnection tries again.
@@ -76,10 +85,18 @@ function follow(main) {
     }
   }
 
+  // The first poll at a random moment of one interval, then one every interval or so.
   function startPolling() {
     if (polling) return;
-    polling = setInterval(catchUp, POLL_EVERY_MS);
-    catchUp();
+    const round = {};
+    polling = round;
+    round.timer = setTimeout(() => poll(round), Math.random() * pollEvery);
+  }
+
+  async function poll(round) {
+    await catchUp();
+    // Only if polling was not stopped (a socket works again) or started anew meanwhile.
+    if (polling === round) round.timer = setTimeout(() => poll(round), jittered(pollEvery));
   }
 
   function connect() {
@@ -93,12 +110,14 @@ function follow(main) {
     } catch {
       return startPolling();
     }
+    // Frames may come as text or as bytes (UTF-8 JSON, encoded once for every reader).
+    opened.binaryType = "arraybuffer";
     socket = opened;
     let stable = null;
     const working = () => {
       clearTimeout(stable);
       failures = 0;
-      clearInterval(polling);
+      clearTimeout(polling?.timer);
       polling = null;
     };
     opened.addEventListener("open", () => {
@@ -106,7 +125,7 @@ function follow(main) {
     });
     opened.addEventListener("message", (frame) => {
       if (failures || polling) working();
-      receive(JSON.parse(frame.data));
+      receive(JSON.parse(typeof frame.data === "string" ? frame.data : utf8.decode(frame.data)));
     });
     opened.addEventListener("close", () => {
       clearTimeout(stable);
@@ -137,6 +156,10 @@ function follow(main) {
 function retryDelay(failures) {
   const ceiling = Math.min(RETRY_CEILING_MS, 1000 * 2 ** (failures - 1));
   return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+function jittered(milliseconds) {
+  return milliseconds * (1 - POLL_JITTER + Math.random() * 2 * POLL_JITTER);
 }
 
 // What a reader sees change: posts in, out and in place, the header, the counter.

@@ -1,9 +1,14 @@
 """Catch-up over plain HTTP: what a reader missed, for pages that cannot keep a websocket."""
 
+import asyncio
+import threading
+
 import pytest
 
+from liveblog.delivery.catchup import Answers, database_read, missed_events
 from liveblog.domain.posts import delete_post, record_edit
 from liveblog.models import Block
+from tests.helpers import WAIT
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +58,7 @@ def test_reader_far_behind_is_told_to_reload(client, session, make_post):
     for _ in range(300):
         record_edit(post=post, by=post.author)
     payload = client.get(events_url(session, 0)).json()
-    assert payload == {"reload": True, "events": []}
+    assert payload == {"reload": True, "events": [], "poll_seconds": 5}
 
 
 def test_position_ahead_of_the_log_means_reload(client, session):
@@ -71,3 +76,65 @@ def test_malformed_position_gets_a_clear_message(client, session, after):
 
 def test_unknown_live_is_not_found(client):
     assert client.get("/live/no-such-live/events?after=0").status_code == 404
+
+
+def test_each_answer_tells_the_page_how_often_to_poll(client, session, settings):
+    assert client.get(events_url(session, 0)).json()["poll_seconds"] == 5
+    settings.LIVEBLOG_POLL_SECONDS = 12
+    assert client.get(events_url(session, 0)).json()["poll_seconds"] == 12
+
+
+def test_readers_asking_from_the_same_position_get_the_first_answer_for_one_query(
+    client, session, make_post, django_assert_num_queries
+):
+    at = session.last_seq
+    make_post(session, title="Départ")
+    make_post(session, title="Ravitaillement", minutes=30)
+    first = client.get(events_url(session, at))
+    # The second reader's request only reads the live's position (for its validators).
+    with django_assert_num_queries(1):
+        second = client.get(events_url(session, at))
+    assert second.content == first.content
+    assert [e["seq"] for e in second.json()["events"]] == [at + 1, at + 2]
+
+
+def test_a_kept_answer_is_not_given_once_the_live_has_moved_on(client, session, make_post):
+    at = session.last_seq
+    post = make_post(session, title="Une rumeur au km 12")
+    assert "Une rumeur au km 12" in client.get(events_url(session, at)).content.decode()
+    delete_post(post=post, by=post.author)
+    answer = client.get(events_url(session, at))
+    assert "Une rumeur au km 12" not in answer.content.decode()
+    assert [e["kind"] for e in answer.json()["events"]] == ["post.published", "post.deleted"]
+
+
+def test_an_answer_goes_no_further_than_the_position_it_was_read_at(session, make_post):
+    at = session.last_seq
+    make_post(session, title="Départ")
+    make_post(session, title="Arrivée", minutes=130)
+    assert [event.seq for event in missed_events(session.pk, at, at + 1)] == [at + 1]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_websocket_side_reads_run_side_by_side_not_queued_on_one_thread():
+    # Each read waits for the other to start: queued on one thread, the first would wait
+    # for ever (the barrier breaks after WAIT seconds and the test fails).
+    both_reading = threading.Barrier(2, timeout=WAIT)
+
+    def read(n: int) -> int:
+        both_reading.wait()
+        return n
+
+    assert await asyncio.gather(database_read(read)(1), database_read(read)(2)) == [1, 2]
+
+
+def test_the_answers_a_process_keeps_stay_within_their_byte_budget():
+    kept = Answers(size=10, budget=100)
+    for after in range(5):
+        kept.keep(("live", after), b"x" * 30)
+    # Anyone may ask from any position: the oldest answers go first, the newest stay.
+    assert kept.bytes <= 100
+    assert kept.get(("live", 0)) is None
+    assert kept.get(("live", 4)) == b"x" * 30
+    kept.keep(("live", "huge"), b"x" * 101)
+    assert kept.get(("live", "huge")) is None, "bigger than the budget: never kept"

@@ -64,3 +64,16 @@ async def test_readers_behind_by_the_same_posts_share_one_catch_up(session, make
         assert message["post"] == later.pk
         assert await live.receive_nothing(timeout=0.2)
         await live.disconnect()
+
+
+async def test_an_event_goes_out_to_every_reader_as_the_same_bytes_encoded_once(session, make_post):
+    listening = [await connected(session.slug) for _ in range(3)]
+    await db(make_post)(session, title="Le peloton passe le pont", minutes=3)
+    sent = [await live.receive_output(timeout=WAIT) for live in listening]
+    # A binary frame: the server sends the bytes as they are, with no encoding per socket.
+    assert [message.get("text") for message in sent] == [None, None, None]
+    first, *others = (message["bytes"] for message in sent)
+    assert all(frame is first for frame in others), "one encoding for every reader"
+    assert json.loads(first)["kind"] == "post.published"
+    for live in listening:
+        await live.disconnect()

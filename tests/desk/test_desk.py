@@ -75,7 +75,7 @@ def test_publishing_without_javascript_puts_the_post_in_front_of_readers(jclient
     assert "Publication publiée." in desk
 
 
-def test_htmx_publish_returns_a_fresh_composer_and_the_new_timeline(jclient, assigned):
+def test_htmx_publish_returns_a_fresh_composer_and_the_new_post_line(jclient, assigned):
     response = jclient.post(
         new_post_url(assigned),
         composer_data(paragraph(), title="Ravitaillement"),
@@ -85,7 +85,7 @@ def test_htmx_publish_returns_a_fresh_composer_and_the_new_timeline(jclient, ass
     assert response.status_code == 200
     assert "<html" not in html
     assert 'id="composer"' in html
-    assert 'id="timeline" class="desk-timeline" hx-swap-oob="true"' in html
+    assert '<ol hx-swap-oob="afterbegin:#timeline-listed">' in html
     assert "Ravitaillement" in html
 
 

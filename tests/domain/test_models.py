@@ -187,6 +187,32 @@ def test_record_event_refuses_to_run_outside_a_transaction(session):
         record_event(session, "session.updated")
 
 
+def test_a_post_is_rendered_before_its_live_is_locked_for_the_next_event_number(
+    session, make_post, monkeypatch
+):
+    from django.db import connection
+
+    from liveblog.domain import events
+
+    post = make_post(session, title="Ravitaillement au km 20")
+    steps, real_render = [], events.render_event
+
+    def render(*args):
+        steps.append("render")
+        return real_render(*args)
+
+    def statement(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "liveblog_livesession" SET "last_seq"'):
+            steps.append("lock")
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(events, "render_event", render)
+    with connection.execute_wrapper(statement):
+        record_edit(post=post, by=post.author)
+    # Other journalists' publishes of this live wait on the lock, not on this rendering.
+    assert steps == ["render", "lock"]
+
+
 def test_session_goes_through_its_statuses_with_their_times(make_session, editor):
     session = make_session(status="scheduled")
     assert session.status == "scheduled"

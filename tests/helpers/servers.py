@@ -14,12 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from newsroom.serve import FRAME_LIMIT, uvicorn_command
 from tests.helpers import WAIT, wait_until
 from tests.helpers.services import POSTGRES
 
 ROOT = Path(__file__).resolve().parents[2]
-# Readers never send anything: a few kilobytes is far more than a real one needs.
-FRAME_LIMIT = 4096
 # daphne (autobahn) applies its message limit to what it sends as well: it must hold the
 # largest post's frame, so it stays at daphne's own default; frames in stay at 4 KiB.
 DAPHNE_MESSAGE_LIMIT = 1024 * 1024
@@ -80,7 +79,7 @@ def free_port() -> int:
 
 
 def server_command(kind: str, port: int) -> list[str]:
-    """The production command (see the README), on loopback."""
+    """The production command (see the README; uvicorn's is newsroom.serve's), on loopback."""
     if kind == "daphne":
         return [
             *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
@@ -88,11 +87,7 @@ def server_command(kind: str, port: int) -> list[str]:
             *("--websocket-max-frame-size", str(FRAME_LIMIT)),
             "newsroom.asgi:application",
         ]
-    return [
-        *(sys.executable, "-m", "uvicorn", "newsroom.asgi:application"),
-        *("--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"),
-        *("--ws-max-size", str(FRAME_LIMIT), "--log-level", "warning"),
-    ]
+    return uvicorn_command(host="127.0.0.1", port=port)
 
 
 class AppServer:

@@ -96,3 +96,34 @@ def test_production_settings_pass_the_deployment_checklist_without_a_warning():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+POOL_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "db = settings.DATABASES['default']; "
+    "print(json.dumps({'pool': db.get('OPTIONS', {}).get('pool'), 'age': db['CONN_MAX_AGE']}))"
+)
+
+
+def pool_settings(**environ) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings", **environ}
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_on_postgresql_each_process_borrows_from_a_bounded_pool_of_connections():
+    postgres = "postgres://postgres@127.0.0.1:5432/liveblog"
+    loaded = pool_settings(DATABASE_URL=postgres, LIVEBLOG_DB_POOL_SIZE="6")
+    assert loaded["pool"]["max_size"] == 6
+    # A pool and persistent connections do not mix: each request gives its connection back.
+    assert loaded["age"] == 0
+    assert pool_settings(DATABASE_URL=postgres)["pool"]["max_size"] == 10
+    assert pool_settings(DATABASE_URL=postgres, LIVEBLOG_DB_POOL_SIZE="0")["pool"] is None
+
+
+def test_sqlite_has_no_pool():
+    assert pool_settings()["pool"] is None

@@ -235,8 +235,10 @@ def test_the_stack_serves_a_newsroom_night_through_nginx(stack):
             {"blocks-1-image": ("pont.jpg", photograph())},
         )
         assert response.status == 302, content.decode()[:2000]
+        # The frame is binary: UTF-8 JSON bytes, as live.js decodes them.
         wait_for(
-            lambda: "Le pont des Deux-Rives" in reader.recv(timeout=WAIT), "the reader's frame"
+            lambda: "Le pont des Deux-Rives" in json.loads(reader.recv(timeout=WAIT))["html"],
+            "the reader's frame",
         )
 
     reader_page = Visitor(port, READER_ADDRESS)
