@@ -76,9 +76,7 @@ def test_a_malformed_older_link_is_still_refused(client, session):
     assert client.get(session.get_absolute_url() + "?before=hier").status_code == 400
 
 
-def test_an_unreachable_shared_cache_is_a_miss_and_nothing_is_kept_in_one_process(
-    settings, caplog
-):
+def test_an_unreachable_shared_cache_is_a_miss_and_nothing_is_kept_in_one_process(settings, caplog):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
