@@ -3,11 +3,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
 from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.domain.photos import delete_photo
 from liveblog.domain.posts import (
     delete_post,
     publish_post,
@@ -260,6 +262,9 @@ class PhotoAdminForm(forms.ModelForm):
 
 @admin.register(Photo)
 class PhotoAdmin(AuditedAdmin):
+    """Deleted through liveblog.domain.photos, as a photo is anywhere: audited, and its
+    files removed from the media storage once the deletion commits."""
+
     form = PhotoAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_filter = ["credit__agency", "created_at"]
@@ -267,6 +272,14 @@ class PhotoAdmin(AuditedAdmin):
     list_select_related = ["credit", "uploaded_by"]
     autocomplete_fields = ["credit"]
     date_hierarchy = "created_at"
+
+    def delete_model(self, request, obj):
+        delete_photo(photo=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for photo in queryset:
+                delete_photo(photo=photo, by=request.user)
 
     def save_model(self, request, obj, form, change):
         if not obj.uploaded_by_id:
