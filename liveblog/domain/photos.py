@@ -110,8 +110,7 @@ def delete_photo(*, photo: Photo, by) -> None:
     """Remove the photo from the library, audited; a live it led is shown without it. Its
     original and its renditions leave the media storage once the deletion commits: a
     deletion rolled back keeps them. A photo a post shows is protected (ProtectedError)."""
-    files = [(photo.image.storage, photo.image.name)]
-    files += [(rendition.file.storage, rendition.file.name) for rendition in photo.renditions.all()]
+    files = photo_files(photo)
     with transaction.atomic():
         led = list(LiveSession.objects.filter(lead_photo=photo).values_list("pk", flat=True))
         detail = {"photo": photo.pk, "object": str(photo)[:200], "file": photo.image.name}
@@ -120,6 +119,12 @@ def delete_photo(*, photo: Photo, by) -> None:
         for session in LiveSession.objects.filter(pk__in=led):
             record_event(session, Event.Kind.SESSION_UPDATED)
         transaction.on_commit(lambda: remove_files(files))
+
+
+def photo_files(photo: Photo) -> list:
+    """(storage, name) of the photo's original and of each of its renditions."""
+    files = [(photo.image.storage, photo.image.name)]
+    return files + [(made.file.storage, made.file.name) for made in photo.renditions.all()]
 
 
 def remove_files(files: list) -> None:

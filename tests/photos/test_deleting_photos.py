@@ -1,5 +1,6 @@
 """A deleted photo leaves no file behind: its original and its renditions are removed from
-the media folder once the deletion commits, and not before (a deletion undone keeps them)."""
+the media folder once the deletion commits, and not before (a deletion undone keeps them).
+An image replaced in the admin leaves the same way."""
 
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from liveblog.domain.photos import delete_photo
 from liveblog.models import AuditEntry, Event, Photo
 from liveblog.photos.renditions import make_renditions
+from tests.helpers.images import encoded, picture, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,24 @@ def test_deleting_photos_from_the_admin_list_removes_each_ones_files(
     assert not Photo.objects.exists()
     assert not any(file.exists() for file in files)
     assert AuditEntry.objects.filter(action="photo.deleted").count() == 2
+
+
+def test_an_image_replaced_in_admin_leaves_with_its_renditions(
+    admin_client, photo_with_renditions, django_capture_on_commit_callbacks
+):
+    photo = photo_with_renditions
+    old_files = files_of(photo)
+    form = {
+        "image": upload(encoded(picture((800, 450))), name="podium.jpg"),
+        "caption": photo.caption,
+        "alt_text": photo.alt_text,
+        "credit": photo.credit_id,
+        "uploaded_by": photo.uploaded_by_id,
+    }
+    url = reverse("admin:liveblog_photo_change", args=[photo.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    photo.refresh_from_db()
+    assert Path(photo.image.path).exists() and photo.width == 800
+    assert not any(file.exists() for file in old_files)
