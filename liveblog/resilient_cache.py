@@ -1,17 +1,17 @@
 """The shared cache (Redis when REDIS_URL is set) as the pages and the login use it: an
 unreachable cache is a miss, never an error page.
 
-Redis down must only delay live delivery. Every call here that fails counts as a miss
-(or, for login throttling, falls back to a count kept in this process), is logged once
-per outage, and for `RETRY_AFTER` seconds the shared cache is not asked again, so a
-dead Redis does not cost each request a failed connection.
+Redis down must only delay live delivery. Every call here that fails counts as a miss,
+is logged once per outage, and for `RETRY_AFTER` seconds the shared cache is not asked
+again, so a dead Redis does not cost each request a failed connection. Nothing is kept in
+the process instead: server processes would each answer their own way (failed logins are
+counted in the database, by django-axes).
 """
 
 import logging
 import time
 
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +20,14 @@ RETRY_AFTER = 5.0
 
 class ResilientCache:
     """`get`, `set`, `add`, `incr`, `delete` on the default cache, each answering like a
-    miss when it fails; with `fallback`, on a cache of this process instead."""
+    miss when it fails."""
 
     # Every instance, so that tests can start each case with no outage remembered.
     instances: list["ResilientCache"] = []
 
-    def __init__(self, name: str, *, fallback: bool = False):
+    def __init__(self, name: str):
         ResilientCache.instances.append(self)
         self.name = name
-        self.fallback = LocMemCache(f"resilient-{name}", {}) if fallback else None
         self._down_until = 0.0
 
     def _call(self, method: str, *args, miss=None):
@@ -40,10 +39,7 @@ class ResilientCache:
             except Exception as error:
                 if not self._down_until:
                     log.warning(
-                        "shared cache unreachable (%s): %s served without it%s",
-                        error,
-                        self.name,
-                        ", counting in this process" if self.fallback else "",
+                        "shared cache unreachable (%s): %s served without it", error, self.name
                     )
                 self._down_until = time.monotonic() + RETRY_AFTER
             else:
@@ -51,9 +47,7 @@ class ResilientCache:
                     log.info("shared cache reachable again: %s uses it", self.name)
                     self._down_until = 0.0
                 return answer
-        if self.fallback is None:
-            return miss
-        return getattr(self.fallback, method)(*args)
+        return miss
 
     def get(self, key: str, default=None):
         return self._call("get", key, default, miss=default)

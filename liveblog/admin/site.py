@@ -3,11 +3,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.admin.audited import AuditedAdmin, ReadOnlyAdmin
 from liveblog.desk.login import ThrottledAuthenticationForm
+from liveblog.domain.photos import delete_photo, photo_files, remove_files
 from liveblog.domain.posts import (
     delete_post,
     publish_post,
@@ -260,6 +262,10 @@ class PhotoAdminForm(forms.ModelForm):
 
 @admin.register(Photo)
 class PhotoAdmin(AuditedAdmin):
+    """Deleted through liveblog.domain.photos, as a photo is anywhere: audited, and its
+    files removed from the media storage once the deletion commits; an image replaced here
+    leaves with its renditions too."""
+
     form = PhotoAdminForm
     list_display = ["__str__", "credit", "width", "height", "uploaded_by", "created_at"]
     list_filter = ["credit__agency", "created_at"]
@@ -268,12 +274,24 @@ class PhotoAdmin(AuditedAdmin):
     autocomplete_fields = ["credit"]
     date_hierarchy = "created_at"
 
+    def delete_model(self, request, obj):
+        delete_photo(photo=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for photo in queryset:
+                delete_photo(photo=photo, by=request.user)
+
     def save_model(self, request, obj, form, change):
         if not obj.uploaded_by_id:
             obj.uploaded_by = request.user
+        replaced = change and "image" in form.changed_data
+        old_files = photo_files(Photo.objects.get(pk=obj.pk)) if replaced else []
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
             obj.renditions.all().delete()
+            # The replaced original and its renditions, once the new image is committed.
+            transaction.on_commit(lambda: remove_files(old_files))
             make_renditions_after_commit(obj)
 
 

@@ -21,10 +21,10 @@ urlpatterns = [
     path("", views.sessions, name="sessions"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="desk:login"), name="logout"),
-    # Before "<slug:slug>/", which would take "photos" for a session.
+    # Before "<slug:slug>/", which would take "photos" for a session (a reserved slug).
     path("photos/", photo_library.library, name="photos"),
     path("photos/upload/", photo_library.upload, name="photo-upload"),
-    # Its slug is reserved (liveblog.domain.lives.RESERVED_SLUGS).
+    # Its slug is reserved (liveblog.models.sessions.RESERVED_SLUGS).
     path("new/", lives.new_live, name="live-new"),
     path("<slug:slug>/", views.desk_session, name="session"),
     path("<slug:slug>/autosave/", views.autosave, name="autosave"),

@@ -3,10 +3,11 @@
 The archive is the newsroom's copy, not a public one: it also holds the desk's private
 notes (`notes`), which no reader ever sees.
 
-The archive holds the session's fields, its posts with their blocks and revisions, its
-event log (seq, kind, data and the HTML readers received), and references to its photos
-(files in MEDIA_ROOT, with caption, alt text, credit and renditions); people and rubrics
-are named, not numbered. Posts and photos keep their ids: the event log's HTML and the
+The archive holds the session's fields (its planned start and end and the rubrics it
+offers included), its posts with their blocks and revisions, its event log (seq, kind,
+data and the HTML readers received), and references to its photos (files in MEDIA_ROOT,
+with caption, alt text, credit and renditions); people and rubrics are named, not
+numbered. Posts and photos keep their ids: the event log's HTML and the
 revisions point at them, so an import into an empty database recreates the live exactly
 and an import that would need other ids is refused. Polls (question, choices, votes,
 closing time) are numbered within the archive and get this database's next numbers, which
@@ -123,8 +124,10 @@ def export_session(session: LiveSession) -> dict:
             **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
             "summary": session.summary,
             "accepts_questions": session.accepts_questions,
+            "scheduled_end": when(session.scheduled_end),
             "lead_photo": session.lead_photo_id,
             "journalists": sorted(username(user) for user in journalists),
+            "rubrics": list(session.rubrics.order_by("key").values_list("name", flat=True)),
         },
         "people": [person_data(person) for person in sorted(people, key=username)],
         "photos": [photo_data(photo) for photo in photos],
@@ -325,11 +328,16 @@ def build_session(archive: dict, *, by) -> LiveSession:
         # Archives made before the summary existed have none.
         summary=fields.get("summary", ""),
         accepts_questions=fields.get("accepts_questions", False),
+        # Archives made before a live had a planned end or its own rubrics have neither.
+        scheduled_end=moment("scheduled_end", fields.get("scheduled_end")),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
     session.full_clean()
     session.save()
     assign_journalists(live=session, by=by, people=[people[name] for name in fields["journalists"]])
+    # Not offer_rubric, which respells a rubric the whole newsroom shares as it was last typed:
+    # an archive's spelling names the rubric; it does not rename it in every other live.
+    session.rubrics.set([Rubric.named(name) for name in fields.get("rubrics", [])])
     posts = {
         post["id"]: create_post(session, post, people, photos, polls) for post in archive["posts"]
     }
@@ -369,7 +377,7 @@ def create_events(session: LiveSession, events: list[dict]) -> None:
 
 
 def moment(name: str, value):
-    if name.endswith(("_at", "_for")) and value is not None:
+    if name.endswith(("_at", "_for", "_end")) and value is not None:
         parsed = parse_datetime(value)
         if parsed is None:
             raise ValueError(f"{name}: {value!r} is not a date and time")

@@ -12,8 +12,10 @@ import posixpath
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from liveblog.content.text import fold
 from liveblog.models import Event, PhotoRendition, Question
 
 # Ids, sequence numbers, sizes: within a 64-bit column, and JSON's exact integers.
@@ -110,11 +112,36 @@ def check_archive(archive: dict) -> None:
                 _("The journalist “%(name)s” is not among the archive's people."),
                 name=str(name)[:80],
             )
+    # Archives made before a live had a planned end or its own rubrics have neither.
+    moment_text(session.get("scheduled_end"), "scheduled_end")
+    check_rubrics(session.get("rubrics", []))
     if session["lead_photo"] is not None and session["lead_photo"] not in photo_ids:
         raise refuse(_("The lead photo is not among the archive's photos."))
     check_events(
         listed(archive["events"], "events"), number(session["last_seq"], "last_seq"), post_ids
     )
+
+
+def moment_text(value, where: str) -> None:
+    """A date and time as export_session writes it (ISO 8601), or none."""
+    try:
+        readable = value is None or parse_datetime(text(value, where)) is not None
+    except ValueError:
+        readable = False
+    if not readable:
+        raise refuse(
+            _("%(where)s must be a date and time, not %(value)s."),
+            where=where,
+            value=repr(value)[:40],
+        )
+
+
+def check_rubrics(names) -> None:
+    if not isinstance(names, list):
+        raise refuse(_("%(where)s must be a list."), where="rubrics")
+    for name in names:
+        if not isinstance(name, str) or not fold(name) or len(" ".join(name.split())) > 60:
+            raise refuse(_("A rubric of the live is blank or longer than 60 characters."))
 
 
 def check_people(people: list[dict]) -> set[str]:

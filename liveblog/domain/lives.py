@@ -22,11 +22,10 @@ from liveblog.content.text import fold
 from liveblog.domain.audit import changed_values, plain_value, record_change
 from liveblog.domain.events import record_event
 from liveblog.models import LiveSession, Photo, Rubric
+from liveblog.models.sessions import RESERVED_SLUGS, refuse_reserved_slug
 
 Status = LiveSession.Status
 
-# Desk URLs that sit where a live's slug would (/editor/<slug>/): no live may take them.
-RESERVED_SLUGS = frozenset({"new", "photos", "login", "logout"})
 SLUG_LENGTH = 120
 
 
@@ -41,10 +40,10 @@ def suggested_slug(headline: str) -> str:
 
 
 def check_slug(slug: str) -> None:
-    if slug in RESERVED_SLUGS:
-        raise ValidationError(
-            {"slug": _("“%(slug)s” is a desk address: choose another slug.") % {"slug": slug}}
-        )
+    try:
+        refuse_reserved_slug(slug)
+    except ValidationError as refused:
+        raise ValidationError({"slug": refused.messages}) from refused
     if LiveSession.objects.filter(slug=slug).exists():
         raise ValidationError(
             {"slug": _("A live already uses the slug “%(slug)s”.") % {"slug": slug}}

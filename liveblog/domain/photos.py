@@ -1,12 +1,14 @@
 """Changes of a photo: its description (caption, alt text, credit) as the desk writes it (a
-credit read from its label, “© Agency Photo/Name via Other”), and readers told once its
-renditions exist.
+credit read from its label, “© Agency Photo/Name via Other”), readers told once its
+renditions exist, and its deletion with its files.
 
 One photo may show in many posts and as a session's lead photo, so changing its description
 is a change to every one of those places. Who may change it is decided in
 liveblog.domain.roles (`can_describe_photo`) and checked here; the change is written with
 its audit entry and an event for each place readers see it.
 """
+
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +19,9 @@ from liveblog.content.text import plain
 from liveblog.domain.audit import record_change
 from liveblog.domain.events import record_event
 from liveblog.domain.roles import can_describe_photo
-from liveblog.models import Event, LiveSession, Photo, PhotoCredit, Post
+from liveblog.models import Event, LiveSession, Photo, PhotoCredit, PhotoRendition, Post
+
+log = logging.getLogger(__name__)
 
 PHOTO_NOT_YOURS = _(
     "The photo “%(photo)s” also shows in posts you cannot edit: its caption, alt text and "
@@ -100,3 +104,39 @@ def announce_renditions(photo: Photo) -> None:
     for session in LiveSession.objects.filter(lead_photo=photo):
         with transaction.atomic():
             record_event(session, Event.Kind.SESSION_UPDATED)
+
+
+def delete_photo(*, photo: Photo, by) -> None:
+    """Remove the photo from the library, audited; a live it led is shown without it. Its
+    original and its renditions leave the media storage once the deletion commits: a
+    deletion rolled back keeps them. A photo a post shows is protected (ProtectedError)."""
+    files = photo_files(photo)
+    with transaction.atomic():
+        led = list(LiveSession.objects.filter(lead_photo=photo).values_list("pk", flat=True))
+        detail = {"photo": photo.pk, "object": str(photo)[:200], "file": photo.image.name}
+        record_change("photo.deleted", by=by, detail=detail)
+        photo.delete()
+        for session in LiveSession.objects.filter(pk__in=led):
+            record_event(session, Event.Kind.SESSION_UPDATED)
+        transaction.on_commit(lambda: remove_files(files))
+
+
+def photo_files(photo: Photo) -> list:
+    """(storage, name) of the photo's original and of each of its renditions."""
+    files = [(photo.image.storage, photo.image.name)]
+    return files + [(made.file.storage, made.file.name) for made in photo.renditions.all()]
+
+
+def remove_files(files: list) -> None:
+    """Each (storage, name) removed, unless a record still names it (an archive import
+    points photos at files by name, so two records may name one); one that cannot be
+    removed is logged, not raised: the deletion is committed already."""
+    for storage, name in files:
+        if not name or Photo.objects.filter(image=name).exists():
+            continue
+        if PhotoRendition.objects.filter(file=name).exists():
+            continue
+        try:
+            storage.delete(name)
+        except Exception:  # whatever the storage (disk, S3) raises
+            log.exception("file %s of a deleted photo not removed", name)

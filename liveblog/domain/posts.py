@@ -72,13 +72,21 @@ def send_back_to_draft(*, post: Post, by, reason: str = "") -> None:
     """Back to its author's drafts, without a time: unscheduled, or taken off the live page
     (readers' pages drop it). `reason` says why when nobody pressed a button (the scheduler)."""
     with transaction.atomic():
-        was = post.status
-        post.status, post.published_at = Status.DRAFT, None
-        post.save(update_fields=["status", "published_at", "updated_at"])
-        if was == Status.PUBLISHED:
-            record_event(post.session, Event.Kind.POST_DELETED, post=post)
+        was = _withdraw(post, status=Status.DRAFT, published_at=None)
         action = "post.unscheduled" if was == Status.SCHEDULED else "post.sent_back_to_draft"
         record_change(action, by=by, post=post, detail={"reason": reason} if reason else None)
+
+
+def _withdraw(post: Post, **fields) -> str:
+    """Write `fields`, a status other than published among them: a post that was out leaves
+    readers' pages (sending back to draft, deleting). Returns the status it had."""
+    was = post.status
+    for name, value in fields.items():
+        setattr(post, name, value)
+    post.save(update_fields=[*fields, "updated_at"])
+    if was == Status.PUBLISHED:
+        record_event(post.session, Event.Kind.POST_DELETED, post=post)
+    return was
 
 
 def record_edit(
@@ -130,11 +138,7 @@ def delete_post(*, post: Post, by) -> None:
     if post.status == Status.DELETED:
         return
     with transaction.atomic():
-        was = post.status
-        post.status, post.status_before_delete = Status.DELETED, was
-        post.save(update_fields=["status", "status_before_delete", "updated_at"])
-        if was == Status.PUBLISHED:
-            record_event(post.session, Event.Kind.POST_DELETED, post=post)
+        was = _withdraw(post, status=Status.DELETED, status_before_delete=post.status)
         record_change(
             "post.deleted", by=by, post=post, detail={"was_published": was == Status.PUBLISHED}
         )

@@ -29,6 +29,7 @@ urlpatterns = [
         validated(release_version, DEPLOYED)(alerts.push_worker),
         name="push-worker",
     ),
+    # "alerts" is a reserved slug (liveblog.models.sessions.RESERVED_SLUGS).
     path("alerts/<str:token>/stop/", alerts.stop, name="alerts-stop"),
     path("<slug:slug>/", live(views.live_session), name="session"),
     path("<slug:slug>/events", validated(live_version, CATCH_UP)(catchup.events), name="events"),

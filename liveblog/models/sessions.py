@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,6 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 # Ended lives stay on the home page (and in the API's list) this long.
 RECENT_ENDED = timedelta(days=30)
+
+# The site's own addresses where a live's slug would stand (/editor/photos/, /editor/new/,
+# /live/alerts/…/stop/, /api/lives/): a live named so would be hidden by them, or hide them.
+# tests/domain/test_lives.py reads every fixed segment under /editor/, /live/ and /api/.
+RESERVED_SLUGS = frozenset({"alerts", "lives", "login", "logout", "new", "photos"})
+
+
+def refuse_reserved_slug(slug: str) -> None:
+    """The slug field's validator: the desk, the admin and an archive import all refuse them."""
+    if slug.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _(
+                "The slug “%(slug)s” is reserved: the site already uses this address. "
+                "Choose another slug."
+            ),
+            code="reserved_slug",
+            params={"slug": slug},
+        )
 
 
 class LiveSessionQuerySet(models.QuerySet):
@@ -70,7 +89,9 @@ class LiveSession(models.Model):
         FR = "fr", "Français"
         EN = "en", "English"
 
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, validators=[refuse_reserved_slug]
+    )
     headline = models.CharField(_("headline"), max_length=200)
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("Two or three sentences under the headline.")

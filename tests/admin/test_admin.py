@@ -63,6 +63,24 @@ def test_headline_changed_in_admin_reaches_readers(admin_client, session):
     assert LiveSession.objects.get(pk=session.pk).headline == "Marathon : record battu"
 
 
+def test_a_live_added_in_admin_with_a_slug_the_site_uses_is_refused(admin_client):
+    form = {
+        "headline": "Les photos de la nuit électorale",
+        "slug": "photos",
+        "standfirst": "",
+        "language": "fr",
+        "credits": "",
+        "status": "scheduled",
+    }
+    response = admin_client.post(reverse("admin:liveblog_livesession_add"), form)
+    assert response.status_code == 200
+    assert "Le slug « photos » est réservé" in response.content.decode()
+    assert not LiveSession.objects.exists()
+    form["slug"] = "photos-nuit-electorale"
+    response = admin_client.post(reverse("admin:liveblog_livesession_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def test_readers_and_journalists_cannot_open_admin(client, journalist):
     client.force_login(journalist)
     assert client.get(reverse("admin:index")).status_code == 302

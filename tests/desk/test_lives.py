@@ -85,6 +85,23 @@ def test_a_taken_slug_is_refused_next_to_the_field(eclient, session):
     assert "Un direct utilise déjà le slug « marathon »." in response.content.decode()
 
 
+def test_a_slug_the_site_uses_is_refused_with_a_message_and_nothing_is_created(eclient):
+    response = eclient.post("/editor/new/", new_live(slug="photos"))
+    assert response.status_code == 422
+    assert (
+        "Le slug « photos » est réservé : le site utilise déjà cette adresse. "
+        "Choisissez un autre slug."
+    ) in response.content.decode()
+    assert not LiveSession.objects.exists()
+    assert eclient.get("/editor/photos/").status_code == 200, "the photo library is still there"
+
+
+def test_a_headline_that_is_a_site_address_gets_a_free_slug(eclient):
+    response = eclient.post("/editor/new/", new_live(headline="Alerts"))
+    assert response.status_code == 302
+    assert LiveSession.objects.get().slug == "alerts-2"
+
+
 def test_journalists_cannot_create_or_run_a_live(client, journalist, session):
     session.journalists.add(journalist)
     client.force_login(journalist)

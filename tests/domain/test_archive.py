@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from liveblog.domain.lives import create_live, offer_rubric
 from liveblog.domain.notes import post_note
 from liveblog.domain.polls import cast_vote, flush_poll_results
 from liveblog.domain.posts import set_key_event, set_pinned
@@ -128,6 +129,62 @@ def test_posts_written_after_an_import_get_new_numbers(client, full_session, tmp
     highest = max(post["id"] for post in json.loads(first)["posts"])
     post = Post.objects.create(session=session, author=session.posts.first().author)
     assert post.pk > highest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_planned_live_comes_back_with_its_planned_times_and_its_rubrics_as_spelt(
+    editor, tmp_path
+):
+    starts = timezone.now() + timedelta(days=2)
+    live = create_live(
+        by=editor,
+        headline="Nuit électorale à Valmont",
+        slug="nuit-electorale",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+    )
+    for name in ("Élections en Moldavie", "diplomatie", "Résultats"):
+        offer_rubric(live=live, by=editor, name=name)
+    first = exported(live.slug)
+
+    imported_into_an_empty_database(first, tmp_path)
+
+    live = LiveSession.objects.get(slug="nuit-electorale")
+    assert (live.scheduled_for, live.scheduled_end) == (starts, starts + timedelta(hours=6))
+    assert [rubric.name for rubric in live.rubrics.order_by("key")] == [
+        "diplomatie",
+        "Élections en Moldavie",
+        "Résultats",
+    ]
+    assert exported(live.slug) == first
+
+
+def test_an_import_names_the_rubrics_this_newsroom_already_has_without_respelling_them(
+    editor, tmp_path
+):
+    live = create_live(by=editor, headline="Tempête Ciarán", slug="tempete")
+    offer_rubric(live=live, by=editor, name="Météo")
+    archive = json.loads(exported(live.slug))
+    archive["session"]["slug"] = "tempete-copie"
+    archive["session"]["rubrics"] = ["METEO", "Vigilance rouge"]
+
+    imported(json.dumps(archive), tmp_path)
+
+    copy = LiveSession.objects.get(slug="tempete-copie")
+    assert [rubric.name for rubric in copy.rubrics.order_by("key")] == ["Météo", "Vigilance rouge"]
+    assert [rubric.name for rubric in live.rubrics.all()] == ["Météo"]
+
+
+def test_an_archive_made_before_planned_ends_and_rubrics_still_imports(editor, tmp_path):
+    live = create_live(by=editor, headline="Tempête Ciarán", slug="tempete")
+    archive = json.loads(exported(live.slug))
+    archive["session"]["slug"] = "tempete-ancienne"
+    del archive["session"]["scheduled_end"], archive["session"]["rubrics"]
+
+    imported(json.dumps(archive), tmp_path)
+
+    old = LiveSession.objects.get(slug="tempete-ancienne")
+    assert old.scheduled_end is None and not old.rubrics.exists()
 
 
 def test_an_archive_whose_live_already_exists_is_refused_and_nothing_changes(

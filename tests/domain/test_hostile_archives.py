@@ -146,6 +146,18 @@ def note_about_another_post(archive):
     ]
 
 
+def reserved_slug(archive):
+    archive["session"]["slug"] = "photos"
+
+
+def blank_rubric(archive):
+    archive["session"]["rubrics"] = ["Course", "  "]
+
+
+def planned_end_not_a_time(archive):
+    archive["session"]["scheduled_end"] = "demain soir"
+
+
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
@@ -164,6 +176,9 @@ def note_about_another_post(archive):
         (one_choice_poll, "doit avoir de 2 à 6 choix"),
         (question_answered_elsewhere, "a pour réponse une publication absente"),
         (note_about_another_post, "porte sur une publication absente"),
+        (reserved_slug, "Le slug « photos » est réservé"),
+        (blank_rubric, "Une rubrique du direct est vide ou dépasse 60 caractères."),
+        (planned_end_not_a_time, "scheduled_end doit être une date et une heure"),
     ],
 )
 def test_a_hostile_archive_is_refused_with_a_message_and_nothing_is_written(

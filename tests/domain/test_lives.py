@@ -1,18 +1,24 @@
 """A live's life, one domain function per change: each writes the change, what readers
 must see (an event) and the audit entry, or refuses with a reason a person can read."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import get_resolver
 from django.utils import timezone
 
 from liveblog.domain import lives, sessions
 from liveblog.domain.scheduling import end_due_lives, start_due_lives
 from liveblog.models import AuditEntry, Event, LiveSession, Post, Rubric
+from liveblog.models.sessions import RESERVED_SLUGS
 from tests.helpers import START
 
 pytestmark = pytest.mark.django_db
+
+# What Django's <slug:…> converter takes.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def actions(live) -> list[str]:
@@ -49,18 +55,50 @@ def test_creating_a_live_makes_it_scheduled_with_its_plan_and_an_audit_entry(edi
     assert entry.username == "hugo" and entry.detail["slug"] == "nuit-electorale-valmont"
 
 
-def test_a_slug_already_taken_or_reserved_for_the_desk_is_refused(editor, session):
+def test_a_slug_already_taken_or_reserved_for_the_site_is_refused(editor, session):
     with pytest.raises(ValidationError, match="marathon"):
         lives.create_live(by=editor, headline="Autre", slug="marathon")
-    with pytest.raises(ValidationError, match="adresse du desk"):
-        lives.create_live(by=editor, headline="Nouveau", slug="new")
+    for slug in ("new", "photos", "alerts", "lives", "Login"):
+        with pytest.raises(ValidationError) as refused:
+            lives.create_live(by=editor, headline="Nouveau", slug=slug)
+        assert refused.value.message_dict["slug"] == [
+            f"Le slug « {slug} » est réservé : le site utilise déjà cette adresse. "
+            "Choisissez un autre slug."
+        ]
     assert LiveSession.objects.count() == 1
+
+
+def test_a_reserved_slug_is_refused_by_the_model_itself(editor):
+    live = LiveSession(slug="photos", headline="Les photos du jour")
+    with pytest.raises(ValidationError) as refused:
+        live.full_clean()
+    assert "est réservé" in refused.value.message_dict["slug"][0]
+
+
+def fixed_segments(prefix: str) -> set[str]:
+    """The first path segment of every URL under `prefix` that is no parameter."""
+    include = next(p for p in get_resolver().url_patterns if str(p.pattern) == prefix[1:])
+    segments = set()
+    for pattern in include.url_patterns:
+        first = str(pattern.pattern).lstrip("^").split("/")[0]
+        if first and not first.startswith(("<", "(")):
+            segments.add(first)
+    return segments
+
+
+@pytest.mark.parametrize("prefix", ["/editor/", "/live/", "/api/"])
+def test_every_fixed_address_where_a_slug_could_stand_is_a_reserved_slug(prefix):
+    slugs = {segment for segment in fixed_segments(prefix) if SLUG.fullmatch(segment)}
+    assert slugs, f"no fixed address found under {prefix}"
+    assert slugs <= RESERVED_SLUGS, f"reserve {sorted(slugs - RESERVED_SLUGS)}"
 
 
 def test_the_suggested_slug_comes_from_the_headline_and_is_free(session):
     assert lives.suggested_slug("Élections : la soirée") == "elections-la-soiree"
     assert lives.suggested_slug("Marathon") == "marathon-2"
     assert lives.suggested_slug("New") == "new-2"
+    assert lives.suggested_slug("Photos") == "photos-2"
+    assert lives.suggested_slug("Alerts") == "alerts-2"
 
 
 def test_an_end_planned_before_the_start_is_refused(editor):

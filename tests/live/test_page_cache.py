@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from liveblog.domain.posts import delete_post, record_edit, set_pinned
 from liveblog.domain.sessions import update_header
+from liveblog.resilient_cache import ResilientCache
+from tests.helpers.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +74,20 @@ def test_older_pages_are_kept_apart_from_the_latest(client, session, make_post, 
 
 def test_a_malformed_older_link_is_still_refused(client, session):
     assert client.get(session.get_absolute_url() + "?before=hier").status_code == 400
+
+
+def test_an_unreachable_shared_cache_is_a_miss_and_nothing_is_kept_in_one_process(settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    cache = ResilientCache("a page of the test")
+    cache.set("page", "<html>", 60)
+    assert cache.get("page", "miss") == "miss"
+    assert cache.add("page", "<html>", 60) is False
+    assert "served without it" in caplog.text
+    # Each server process would answer its own way: the shared cache is the only one.
+    with pytest.raises(TypeError):
+        ResilientCache("failed logins", fallback=True)
