@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from liveblog.domain.polls import cast_vote, create_poll_post
@@ -47,6 +47,10 @@ def test_settings(settings, tmp_path):
         shared.forget_outage()
     # Real hashing costs half a second per user; tests need accounts, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    # A request in another language leaves it active in this thread: the next test starts
+    # in the site's language, as a new request would.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
