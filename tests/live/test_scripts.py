@@ -9,13 +9,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "static/liveblog").glob("*.js"))
 # A partner page pastes embed.js on another origin: a classic script, on purpose.
 PARTNER_SCRIPT = "embed.js"
-# The desk's scripts from the composer's rework: classic scripts sharing page-wide helpers
-# (rich text, local drafts), loaded in order; they become modules together.
-BEING_REWRITTEN = {"desk.js", "rich-text.js", "drafts.js", "desk-notes.js"}
-# Classic scripts that came with main's reader page, link cards and desk rework: kept as
-# they were in the merge (their behaviour is what the reader and desk tests hold);
-# each becomes a module when next touched.
-NOT_YET_MODULES = {"cards.js", "desk-shift.js", "live-form.js", *BEING_REWRITTEN}
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +20,7 @@ def test_every_script_of_ours_loads_as_a_module():
         for tag in re.findall(r"<script[^>]*liveblog/[^>]*>", template.read_text())
     ]
     assert tags, "the templates load our scripts"
-    classic = [
-        (name, tag)
-        for name, tag in tags
-        if 'type="module"' not in tag and not any(f"liveblog/{js}" in tag for js in NOT_YET_MODULES)
-    ]
+    classic = [(name, tag) for name, tag in tags if 'type="module"' not in tag]
     assert classic == []
 
 
@@ -40,8 +29,9 @@ def test_no_script_writes_an_address_of_ours_or_fakes_an_htmx_request():
         source = script.read_text()
         assert not re.search(r"[\"'`]/(live|ws|editor|api)/", source), script.name
         assert "HX-Request" not in source, script.name
-        if script.name not in {PARTNER_SCRIPT, *BEING_REWRITTEN, *NOT_YET_MODULES}:
+        if script.name != PARTNER_SCRIPT:
             assert not re.search(r"^\s*var ", source, re.M), f"{script.name}: let or const"
+            assert '"use strict"' not in source, f"{script.name}: a module is strict already"
             assert not re.search(r"^\((function \(\)|\(\) =>)", source, re.M), (
                 f"{script.name}: a module needs no wrapping function"
             )
