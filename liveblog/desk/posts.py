@@ -69,9 +69,9 @@ def compose(request, session, post: Post | None):
         if change == "clear":
             Draft.discard(request.user, session, post)
             return go_to(request, request.path if post else desk_url(session))
-        composer = Composer.from_state(data, user=request.user, change=change)
+        composer = Composer.from_state(data, user=request.user, session=session, change=change)
         return render_composer(request, session, composer, post=post)
-    composer = Composer(data, request.FILES, user=request.user, refused=refused)
+    composer = Composer(data, request.FILES, user=request.user, session=session, refused=refused)
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
     if asks_before_publishing(session, post, data):
@@ -83,7 +83,7 @@ def compose(request, session, post: Post | None):
         return render_composer(request, session, composer, post=post, status=422)
     except EditConflict as conflict:
         data["version"] = str(conflict.current.version)
-        composer = Composer(data, user=request.user)
+        composer = Composer(data, user=request.user, session=session)
         return render_composer(
             request, session, composer, post=post, conflict=conflict.current, status=409
         )
@@ -96,7 +96,7 @@ def compose(request, session, post: Post | None):
     Draft.discard(request.user, session, post)
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
-        fresh = Composer.from_state(new_post_state(), user=request.user)
+        fresh = Composer.from_state(new_post_state(), user=request.user, session=session)
         return render_composer(request, session, fresh, refresh_timeline=True)
     return go_to(request, desk_url(session, saved))
 

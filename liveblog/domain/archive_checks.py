@@ -166,6 +166,7 @@ def check_posts(posts: list[dict], usernames: set[str], photo_ids: set[int]) -> 
         for revision in listed(post["revisions"], "revisions"):
             number(revision["version"], "revision version", 1, 1_000_000)
             listed(revision["blocks"], "revision blocks")
+            text(revision.get("correction", ""), "revision correction")
     if len(ids) != len(posts):
         raise refuse(_("Two posts of the archive have the same number."))
     return ids

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Ended lives stay on the home page (and in the API's list) this long.
 RECENT_ENDED = timedelta(days=30)
+# Past a day back, a post is an archive entry: an editor's call, not a journalist's.
+MAX_BACKDATE_MINUTES = 24 * 60
 
 
 class LiveSessionQuerySet(models.QuerySet):
@@ -97,6 +100,13 @@ class LiveSession(models.Model):
         _("readers may send questions"),
         default=False,
         help_text=_("Readers see a form to ask the newsroom; nothing is shown until answered."),
+    )
+    # Editors' rule for journalists' "displayed time": how far back they may set it
+    # (a post written from notes of a moment ago); 0, only editors set it.
+    journalist_backdate_minutes = models.PositiveSmallIntegerField(
+        _("journalists may backdate by (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BACKDATE_MINUTES)],
     )
     journalists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
