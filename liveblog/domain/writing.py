@@ -119,15 +119,15 @@ def check_displayed_time(
     ahead (a later time is scheduling). Leaving a post's time as it was is no change."""
     if displayed_at is None or is_editor(by):
         return
-    if post is not None and post.published_at == displayed_at:
-        return
+    if post is not None and post.published_at and minute(post.published_at) == minute(displayed_at):
+        return  # the time it has, as the field shows it (to the minute)
     limit = session.journalist_backdate_minutes
     if not can_set_displayed_time(by, session):
         raise ValidationError(
             _("In this live, only editors set the displayed time."), code="displayed_time"
         )
     # The field is to the minute: the minute under way counts whole.
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = minute(now or timezone.now())
     if displayed_at >= now + timedelta(minutes=1):
         raise ValidationError(
             _("The displayed time cannot be ahead of now: schedule the post instead."),
@@ -141,6 +141,10 @@ def check_displayed_time(
             limit,
         )
         raise ValidationError(message, code="displayed_time", params={"minutes": limit})
+
+
+def minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def sent_before(key: str, *, by, session: LiveSession) -> Post | None:
