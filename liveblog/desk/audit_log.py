@@ -244,6 +244,20 @@ def say_people_changed(detail):
     }
 
 
+def say_backdating_rule(detail):
+    minutes = (detail.get("journalist_backdate_minutes") or {}).get("to") or 0
+    if not minutes:
+        return _("%(who)s left the displayed time to editors only, at %(time)s."), {}
+    message = ngettext(
+        "%(who)s let the live's journalists set the displayed time up to %(minutes)s minute "
+        "back, at %(time)s.",
+        "%(who)s let the live's journalists set the displayed time up to %(minutes)s minutes "
+        "back, at %(time)s.",
+        minutes,
+    )
+    return message, {"minutes": minutes}
+
+
 def say_rubric_created(detail):
     return _("%(who)s created the rubric “%(name)s” at %(time)s."), {"name": detail.get("name", "")}
 
@@ -317,6 +331,7 @@ SAYINGS: dict[str, Callable] = {
     "session.created": say_session_created,
     "session.scheduled": say_session_scheduled,
     "session.people_changed": say_people_changed,
+    "session.backdating_rule": say_backdating_rule,
     "session.rubric_offered": say_rubric_offered,
     "session.rubric_withdrawn": say_rubric_withdrawn,
     "session.reopened": say_reopened,

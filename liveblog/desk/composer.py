@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
 from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
-from liveblog.domain.roles import can_create_rubric, is_editor
+from liveblog.domain.roles import can_create_rubric, can_set_displayed_time, is_editor
 from liveblog.models import Block, LinkCard, Photo, Poll, Rubric
 
 MAX_BLOCKS = 40
@@ -120,15 +121,23 @@ class PostForm(forms.Form):
     # One per new post's composer, sent with each try: a retry is recognised (publishing).
     submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, action: str = "", **kwargs):
+    def __init__(self, *args, user, session=None, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.action = action
         if not self.is_bound and not self.initial.get("submission_key"):
             self.initial["submission_key"] = uuid.uuid4().hex
         if not is_editor(user):
-            del self.fields["displayed_at"]
             del self.fields["correction"]
+            if session is not None and can_set_displayed_time(user, session):
+                minutes = session.journalist_backdate_minutes
+                self.fields["displayed_at"].help_text = ngettext(
+                    "The time readers see: at most %(minutes)d minute back in this live.",
+                    "The time readers see: at most %(minutes)d minutes back in this live.",
+                    minutes,
+                ) % {"minutes": minutes}
+            else:
+                del self.fields["displayed_at"]
         if not self["composer_key"].value():
             self.initial["composer_key"] = uuid.uuid4().hex
 
@@ -335,9 +344,19 @@ BlockFormSet = formset_factory(
 class Composer:
     """The post form and its blocks, bound to what was sent or filled from a saved state."""
 
-    def __init__(self, data=None, files=None, *, user, initial=None, blocks=None, refused=None):
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        user,
+        session=None,
+        initial=None,
+        blocks=None,
+        refused=None,
+    ):
         action = (data or {}).get("action", "")
-        self.post_form = PostForm(data, user=user, action=action, initial=initial)
+        self.post_form = PostForm(data, user=user, session=session, action=action, initial=initial)
         self.blocks = BlockFormSet(
             data,
             files,
@@ -351,11 +370,11 @@ class Composer:
         self.action = action
 
     @classmethod
-    def from_state(cls, state: dict, *, user, change: str = "") -> "Composer":
+    def from_state(cls, state: dict, *, user, session=None, change: str = "") -> "Composer":
         """An unbound composer showing a saved state (an autosaved draft, a structural change)."""
         initial = {name: state.get(name, "") for name in POST_FIELDS}
-        blocks = blocks_in(state)
-        return cls(user=user, initial=initial, blocks=apply_change(blocks, change))
+        blocks = apply_change(blocks_in(state), change)
+        return cls(user=user, session=session, initial=initial, blocks=blocks)
 
     def is_valid(self) -> bool:
         # Both, always: every error shows next to its field in one round trip.

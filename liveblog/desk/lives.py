@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from liveblog.desk.session import editor_session
 from liveblog.domain import lives, sessions
 from liveblog.domain.roles import EDITORS, JOURNALISTS, can_run_lives, require
 from liveblog.models import LiveSession, Photo, Rubric
+from liveblog.models.sessions import MAX_BACKDATE_MINUTES
 from liveblog.photos.imaging import accept_upload, store_photo
 
 # Lead photos offered in the form's list: the newsroom's latest.
@@ -209,6 +211,16 @@ class PeopleForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    backdate_minutes = forms.IntegerField(
+        label=gettext_lazy("Journalists may set the displayed time back by at most (minutes)"),
+        min_value=0,
+        max_value=MAX_BACKDATE_MINUTES,
+        required=False,
+        help_text=gettext_lazy(
+            "For a post written from notes of a moment ago. 0: only editors set the "
+            "displayed time. Never ahead of now (that is scheduling)."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,11 +237,18 @@ class PeopleForm(forms.Form):
 @login_required
 def people(request, slug: str):
     live = editor_session(request, slug)
-    form = PeopleForm(request.POST or None, initial={"journalists": live.journalists.all()})
+    initial = {
+        "journalists": live.journalists.all(),
+        "backdate_minutes": live.journalist_backdate_minutes,
+    }
+    form = PeopleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        lives.assign_journalists(
-            live=live, by=request.user, people=form.cleaned_data["journalists"]
-        )
+        with transaction.atomic():
+            lives.assign_journalists(
+                live=live, by=request.user, people=form.cleaned_data["journalists"]
+            )
+            if (minutes := form.cleaned_data["backdate_minutes"]) is not None:
+                lives.set_backdating_rule(live=live, by=request.user, minutes=minutes)
         messages.success(request, _("The live's people are saved."))
         return redirect(desk_url(live))
     context = {"session": live, "form": form}

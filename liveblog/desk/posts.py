@@ -75,9 +75,9 @@ def compose(request, session, post: Post | None):
         if change == "clear":
             Draft.discard(request.user, session, post)
             return go_to(request, request.path if post else desk_url(session))
-        composer = Composer.from_state(data, user=request.user, change=change)
+        composer = Composer.from_state(data, user=request.user, session=session, change=change)
         return render_composer(request, session, composer, post=post)
-    composer = Composer(data, request.FILES, user=request.user, refused=refused)
+    composer = Composer(data, request.FILES, user=request.user, session=session, refused=refused)
     if not composer.is_valid():
         return render_composer(request, session, composer, post=post, status=422)
     if asks_before_publishing(session, post, data):
@@ -89,7 +89,7 @@ def compose(request, session, post: Post | None):
         return render_composer(request, session, composer, post=post, status=422)
     except EditConflict as conflict:
         data["version"] = str(conflict.current.version)
-        composer = Composer(data, user=request.user)
+        composer = Composer(data, user=request.user, session=session)
         return render_composer(
             request, session, composer, post=post, conflict=conflict.current, status=409
         )
@@ -102,7 +102,7 @@ def compose(request, session, post: Post | None):
     Draft.discard(request.user, session, post)
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
-        fresh = Composer.from_state(new_post_state(), user=request.user)
+        fresh = Composer.from_state(new_post_state(), user=request.user, session=session)
         filters = Filters.of_request(request)
         if saved.is_published and filters.is_default:
             return render_published(request, session, fresh, saved, filters)

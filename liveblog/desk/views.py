@@ -65,7 +65,7 @@ def desk_session(request, slug: str):
         return render(request, "liveblog/desk.html#timeline", context)
     draft = Draft.find(request.user, session)
     state = draft.data if draft else new_post_state()
-    composer = Composer.from_state(state, user=request.user)
+    composer = Composer.from_state(state, user=request.user, session=session)
     context = desk_context(request, session, composer, draft=draft)
     return render(request, "liveblog/desk.html", context)
 
@@ -159,4 +159,4 @@ def composer_for_post(request, session, post) -> tuple[Composer, Draft | None]:
     """An edit starts from the person's autosaved draft of it, if any, else the post itself."""
     draft = Draft.find(request.user, session, post)
     state = draft.data if draft else state_of(post)
-    return Composer.from_state(state, user=request.user), draft
+    return Composer.from_state(state, user=request.user, session=session), draft

@@ -200,6 +200,7 @@ def post_data(post: Post, revisions: list[dict]) -> dict:
         "rubric": post.rubric.name if post.rubric else None,
         **{name: json_value(getattr(post, name)) for name in POST_FIELDS},
         "status_before_delete": post.status_before_delete,
+        "correction": post.correction,
         "created_at": when(post.created_at),
         "updated_at": when(post.updated_at),
         "blocks": [
@@ -222,6 +223,7 @@ def revision_data(revision: Revision) -> dict:
         "title": revision.title,
         "rubric": revision.rubric,
         "blocks": revision.blocks,
+        "correction": revision.correction,
     }
 
 
@@ -507,6 +509,7 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict, po
         rubric=Rubric.named(data["rubric"]) if data["rubric"] else None,
         **{name: moment(name, data[name]) for name in POST_FIELDS},
         status_before_delete=data.get("status_before_delete", status_before_delete(data)),
+        correction=data.get("correction", ""),  # archives before notes were kept have none
     )
     post.full_clean(validate_unique=False)
     post.save(force_insert=True)
@@ -531,6 +534,7 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict, po
             title=revision["title"],
             rubric=revision["rubric"],
             blocks=[renumbered(block, polls) for block in revision["blocks"]],
+            correction=revision.get("correction", "")[:300],  # the column's size
         )
     return post
 

@@ -230,6 +230,7 @@ def check_posts(
                     raise refuse(
                         _("Post %(id)s shows a poll that is not in the archive."), id=post["id"]
                     )
+            text(revision.get("correction", ""), "revision correction")
     if len(ids) != len(posts):
         raise refuse(_("Two posts of the archive have the same number."))
     if len(set(shown_polls)) != len(shown_polls):

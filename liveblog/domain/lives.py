@@ -22,7 +22,7 @@ from liveblog.content.text import fold
 from liveblog.domain.audit import changed_values, plain_value, record_change
 from liveblog.domain.events import record_event
 from liveblog.models import LiveSession, Photo, Rubric
-from liveblog.models.sessions import RESERVED_SLUGS, refuse_reserved_slug
+from liveblog.models.sessions import MAX_BACKDATE_MINUTES, RESERVED_SLUGS, refuse_reserved_slug
 
 Status = LiveSession.Status
 
@@ -136,6 +136,22 @@ def assign_journalists(*, live: LiveSession, by, people: Iterable) -> None:
             "removed": sorted(person_name(person) for person in removed),
         }
         record_change("session.people_changed", by=by, session=live, detail=detail)
+
+
+def set_backdating_rule(*, live: LiveSession, by, minutes: int) -> None:
+    """How many minutes back the live's journalists may set a post's displayed time
+    (0: only editors set it). Readers see nothing of it: no event."""
+    if not 0 <= minutes <= MAX_BACKDATE_MINUTES:
+        raise ValidationError(
+            _("Give a number of minutes from 0 to %(most)d.") % {"most": MAX_BACKDATE_MINUTES}
+        )
+    with transaction.atomic():
+        changes = changed_values(live, {"journalist_backdate_minutes": minutes})
+        if not changes:
+            return
+        live.journalist_backdate_minutes = minutes
+        live.save(update_fields=["journalist_backdate_minutes", "updated_at"])
+        record_change("session.backdating_rule", by=by, session=live, detail=changes)
 
 
 def person_name(person) -> str:

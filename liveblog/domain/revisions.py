@@ -2,7 +2,12 @@
 
 A post's content is its title, its rubric and its blocks; a revision stores them
 as JSON so that restoring one is simply saving that content again as a new edit.
+It keeps the correction note readers saw with that version too: the notes, in order,
+are the post's public history (a silent typo fix leaves none).
 """
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +70,7 @@ def snapshot(
         title=post.title,
         rubric=post.rubric.name if post.rubric else "",
         blocks=[block_values(block) for block in blocks],
+        correction=post.correction,
     )
     if save:
         revision.save()
@@ -117,7 +123,31 @@ def changes_between(older: Revision | None, newer: Revision) -> list[str]:
             (_("title"), "title"),
             (_("rubric"), "rubric"),
             (_("content"), "blocks"),
+            (_("correction note"), "correction"),
         )
         if getattr(older, attr) != getattr(newer, attr)
     ]
     return [str(label) for label in changed] or [str(_("no change in content"))]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction note as readers were shown it, from `at`."""
+
+    at: datetime
+    note: str
+
+
+def public_corrections(post: Post) -> list[Correction]:
+    """The correction notes the post has carried, oldest first, each from the version that
+    attached it: what the post's own page lists under "History". Restoring an older version
+    keeps the post's note (a correction is never taken back by rewinding the text)."""
+    corrections: list[Correction] = []
+    for revision in post.revisions.order_by("version").only("created_at", "correction"):
+        note = revision.correction
+        if note and (not corrections or corrections[-1].note != note):
+            corrections.append(Correction(at=revision.created_at, note=note))
+    if post.correction and (not corrections or corrections[-1].note != post.correction):
+        # A note written outside the desk (admin, import) before any revision kept it.
+        corrections.append(Correction(at=post.edited_at or post.updated_at, note=post.correction))
+    return corrections

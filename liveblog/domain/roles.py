@@ -68,6 +68,14 @@ def can_describe_photo(user: AnyUser, photo: Photo) -> bool:
     return all(can_edit_post(user, post) for post in posts)
 
 
+def can_set_displayed_time(user: AnyUser, session: LiveSession) -> bool:
+    """Editors always; a journalist of the live only within the minutes its editors allow
+    (liveblog.domain.writing.check_displayed_time holds them to it)."""
+    if is_editor(user):
+        return True
+    return session.journalist_backdate_minutes > 0 and can_write_in(user, session)
+
+
 def can_create_rubric(user: AnyUser) -> bool:
     return is_editor(user)
 

@@ -9,13 +9,14 @@ click) makes one post: a new post carries the composer's `submission_key`, and t
 from the same person in the same live returns the post already made.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
@@ -27,6 +28,7 @@ from liveblog.domain.revisions import (
     replace_blocks,
     snapshot,
 )
+from liveblog.domain.roles import can_set_displayed_time, is_editor
 from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
 
 Action = Literal["publish", "schedule", "draft"]
@@ -81,7 +83,11 @@ def save_post(
     (backdating) or a save with nothing changed does not.
 
     A new post's `submission_key` (empty: none) makes a retried sending return the post
-    its first try made instead of a copy; edits ignore it."""
+    its first try made instead of a copy; edits ignore it.
+
+    A journalist's `displayed_at` must keep to the live's rule (`check_displayed_time`):
+    a ValidationError, before anything is written."""
+    check_displayed_time(session=session, by=by, displayed_at=displayed_at, post=post)
     key = submission_key if post is None else ""
     if key and (sent := sent_before(key, by=by, session=session)):
         return sent
@@ -105,6 +111,47 @@ def save_post(
         if key and (sent := sent_before(key, by=by, session=session)):
             return sent
         raise
+
+
+def check_displayed_time(
+    *,
+    session: LiveSession,
+    by,
+    displayed_at: datetime | None,
+    post: Post | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Editors set any displayed time. A journalist may set one only if the live's editors
+    allow it (`journalist_backdate_minutes`), at most that many minutes back and never
+    ahead (a later time is scheduling). Leaving a post's time as it was is no change."""
+    if displayed_at is None or is_editor(by):
+        return
+    if post is not None and post.published_at and minute(post.published_at) == minute(displayed_at):
+        return  # the time it has, as the field shows it (to the minute)
+    limit = session.journalist_backdate_minutes
+    if not can_set_displayed_time(by, session):
+        raise ValidationError(
+            _("In this live, only editors set the displayed time."), code="displayed_time"
+        )
+    # The field is to the minute: the minute under way counts whole.
+    now = minute(now or timezone.now())
+    if displayed_at >= now + timedelta(minutes=1):
+        raise ValidationError(
+            _("The displayed time cannot be ahead of now: schedule the post instead."),
+            code="displayed_time",
+        )
+    if displayed_at < now - timedelta(minutes=limit):
+        message = ngettext(
+            "In this live, journalists may set the displayed time at most %(minutes)d minute back.",
+            "In this live, journalists may set the displayed time at most %(minutes)d "
+            "minutes back.",
+            limit,
+        )
+        raise ValidationError(message, code="displayed_time", params={"minutes": limit})
+
+
+def minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def sent_before(key: str, *, by, session: LiveSession) -> Post | None:

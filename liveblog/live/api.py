@@ -210,6 +210,7 @@ def post_data(post: Post) -> dict:
         "rubric": post.rubric.name if post.rubric else None,
         "published_at": moment(post.published_at),
         "edited_at": moment(post.edited_at),
+        "correction": post.correction or None,
         "version": post.version,
         "pinned": post.pinned,
         "key_event": post.key_event,

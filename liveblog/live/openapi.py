@@ -74,6 +74,10 @@ SCHEMAS = {
             "rubric": nullable("string"),
             "published_at": {"type": "string", "format": "date-time"},
             "edited_at": nullable("string", format="date-time"),
+            "correction": {
+                **nullable("string"),
+                "description": "The editors' correction note readers see, if any.",
+            },
             "version": {"type": "integer"},
             "pinned": {"type": "boolean"},
             "key_event": {"type": "boolean"},

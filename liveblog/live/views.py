@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from liveblog.content.text import fold
+from liveblog.domain.revisions import public_corrections
 from liveblog.live import structured_data
 from liveblog.live.page_cache import cached_by_position
 from liveblog.live.positions import before_token, parse_before
@@ -147,6 +148,7 @@ def live_post(request, slug: str, pk: int):
         context = {
             "session": session,
             "post": post,
+            "corrections": public_corrections(post),
             "several_authors": several_authors(session),
             # The post's first photo is this page's largest paint: never lazy.
             "first_photo": first_photo_id([post]),

@@ -28,6 +28,8 @@ class Revision(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     rubric = models.CharField(_("rubric"), max_length=60, blank=True)
     blocks = models.JSONField(_("blocks"), default=list)
+    # The note readers saw with this version ("Correction: …"): the post's public history.
+    correction = models.CharField(_("correction note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("revision")

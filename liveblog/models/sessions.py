@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Ended lives stay on the home page (and in the API's list) this long.
 RECENT_ENDED = timedelta(days=30)
+# Past a day back, a post is an archive entry: an editor's call, not a journalist's.
+MAX_BACKDATE_MINUTES = 24 * 60
 
 # The site's own addresses where a live's slug would stand (/editor/photos/, /editor/new/,
 # /live/alerts/…/stop/, /api/lives/): a live named so would be hidden by them, or hide them.
@@ -130,6 +133,13 @@ class LiveSession(models.Model):
         _("readers may send questions"),
         default=False,
         help_text=_("Readers see a form to ask the newsroom; nothing is shown until answered."),
+    )
+    # Editors' rule for journalists' "displayed time": how far back they may set it
+    # (a post written from notes of a moment ago); 0, only editors set it.
+    journalist_backdate_minutes = models.PositiveSmallIntegerField(
+        _("journalists may backdate by (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BACKDATE_MINUTES)],
     )
     journalists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -21,6 +21,17 @@ document.addEventListener("htmx:afterSettle", (event) => {
   if (title && !title.value) title.focus();
 });
 
+// Opening the desk on a computer puts the cursor in the empty title: a text post is
+// then typing and Ctrl+Enter (bench/desk_effort.py counts the clicks). Not on a phone,
+// where a focused field opens the keyboard over the page.
+document.addEventListener("DOMContentLoaded", () => {
+  const title = document.querySelector("#composer form[data-composer] [name=title]");
+  const idle = !document.activeElement || document.activeElement === document.body;
+  if (title && !title.value && idle && !location.hash && window.matchMedia("(min-width: 1100px)").matches) {
+    title.focus({ preventScroll: true });
+  }
+});
+
 // live.js announces every event of the session; the desk answers by fetching its
 // timeline again (once per burst), so colleagues' posts appear without a reload.
 let refreshTimer = null;

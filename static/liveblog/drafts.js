@@ -64,6 +64,10 @@ class Drafts {
   }
 
   changed() {
+    // Saved and being replaced: the blur of the field Ctrl+Enter was pressed in fires a
+    // late "change" while the fresh composer comes in; kept, it would bring the post
+    // just published back into the composer as a draft to restore.
+    if (this.done) return;
     this.seq += 1;
     this.form.elements.composer_seq.value = String(this.seq);
     this.remember();
@@ -79,7 +83,7 @@ class Drafts {
 
   save() {
     this.stop();
-    if (!this.form.isConnected || this.submitting || this.seq <= this.sent) return;
+    if (!this.form.isConnected || this.done || this.submitting || this.seq <= this.sent) return;
     if (this.inFlight) {
       this.again = true;
       return;
@@ -218,7 +222,11 @@ document.addEventListener("htmx:beforeOnLoad", (event) => {
   if (!composer) return;
   composer.submitting = false;
   const status = event.detail.xhr.status;
-  if (status >= 200 && status < 300) composer.forget(Infinity);
+  if (status >= 200 && status < 300) {
+    composer.done = true;
+    composer.stop();
+    composer.forget(Infinity);
+  }
 });
 
 document.addEventListener("htmx:sendError", (event) => {

@@ -155,7 +155,26 @@ function toolbar(editor) {
       }
       document.execCommand(tool.command, false, null);
     });
+    // One stop for the whole toolbar (arrows move inside it): Tab goes from the title
+    // to the text past one button, not five.
+    button.tabIndex = bar.children.length === 0 ? 0 : -1;
     bar.appendChild(button);
+  });
+  bar.addEventListener("keydown", (event) => {
+    const buttons = Array.from(bar.querySelectorAll("button"));
+    const at = buttons.indexOf(document.activeElement);
+    const to = {
+      ArrowRight: (at + 1) % buttons.length,
+      ArrowLeft: (at - 1 + buttons.length) % buttons.length,
+      Home: 0,
+      End: buttons.length - 1,
+    }[event.key];
+    if (at < 0 || to === undefined) return;
+    event.preventDefault();
+    buttons.forEach((button, index) => {
+      button.tabIndex = index === to ? 0 : -1;
+    });
+    buttons[to].focus();
   });
   return bar;
 }

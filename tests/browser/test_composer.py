@@ -380,3 +380,44 @@ def test_a_colleagues_post_arriving_in_the_timeline_leaves_my_sentence_alone(
         "Au ravitaillement du km 25, les bénévoles tendent l\u2019eau."
     )
     expect(paragraph(page)).to_be_focused()
+
+
+def test_ctrl_enter_in_a_plain_field_publishes_and_the_post_never_comes_back_as_a_draft(
+    server, page, jeanne, session
+):
+    # The field Ctrl+Enter is pressed in loses its focus as the fresh composer comes in,
+    # and its late "change" once kept the published post in the browser, which the fresh
+    # composer then "brought back": new words typed there went out as the old post.
+    log_in(page, server)
+    page.goto(f"{server.url}/editor/{session.slug}/")
+    title = page.get_by_label("Titre", exact=True)
+    title.click()
+    page.keyboard.type(TITLE, delay=PACE)
+    paragraph(page).click()
+    page.keyboard.type(TEXT, delay=PACE)
+    page.get_by_role("button", name="Citation").click()
+    quote = page.get_by_role("group", name="Bloc 2 · Citation")
+    page.keyboard.type("On verra au sommet.", delay=PACE)
+    attribution = quote.get_by_label("Attribution")
+    attribution.click()
+    page.keyboard.type("Le directeur sportif", delay=PACE)
+    attribution.press("Control+Enter")
+    expect(page.get_by_text("Publication publiée.")).to_be_visible()
+    expect(title).to_have_value("")
+
+    # Longer than the autosave and presence timers, waited for on the page's own requests.
+    with page.expect_response(re.compile(r"/presence/$"), timeout=40_000):
+        pass
+    expect(title).to_have_value("")
+    expect(page.get_by_role("group", name="Bloc 2 · Citation")).to_have_count(0)
+    expect(page.get_by_text("Le brouillon gardé dans ce navigateur est revenu.")).to_have_count(0)
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('liveblog:draft:'))")
+        == []
+    )
+    title.press_sequentially("Le sommet", delay=PACE)
+    paragraph(page).click()
+    page.keyboard.type("Un coureur seul en tête.", delay=PACE)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#timeline .desk-item-title", has_text="Le sommet")).to_be_visible()
+    assert sorted(Post.objects.values_list("title", flat=True)) == sorted(["Le sommet", TITLE])

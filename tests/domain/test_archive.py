@@ -32,7 +32,8 @@ def exported(slug: str) -> str:
 @pytest.fixture
 def full_session(client, session, journalist, editor, make_post, make_photo):
     """A live with every kind of block, a photo with renditions as the lead photo, an edit
-    and a restored revision, a pinned key event, a deleted post, a draft and a schedule."""
+    and a restored revision, a pinned key event, a correction note, a deleted post, a draft
+    and a schedule."""
     session.journalists.add(journalist)
     photo = make_photo(caption="L'arrivée sous la pluie.", size=(800, 450))
     make_renditions(photo)
@@ -71,7 +72,10 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     set_pinned(post=post, pinned=True, by=editor)
     set_key_event(post=post, key_event=True, by=editor)
     make_post(session, title="Faux départ", minutes=5, status="deleted")
-    make_post(session, title="Ravitaillement", minutes=10, rubric="Course")
+    note = "Le ravitaillement est au km 20, pas au km 25."
+    snapshot(
+        make_post(session, title="Ravitaillement", minutes=10, rubric="Course", correction=note)
+    )
     make_post(session, title="Brouillon du soir", status="draft")
     make_post(session, title="Podium à 14H", minutes=400, status="scheduled")
     session.refresh_from_db()
@@ -116,6 +120,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_pa
     assert articles(page_after) == articles(page_before)
     assert len(articles(page_after)) == 2
     assert "Arrivée" in page_after and "2 h 08" in page_after and "srcset" in page_after
+    assert "au km 20, pas au km 25" in page_after
+    corrected = Post.objects.get(title="Ravitaillement")
+    assert corrected.revisions.get().correction == corrected.correction != ""
     imported = LiveSession.objects.get(slug=slug)
     assert imported.events.count() == imported.last_seq == json.loads(first)["session"]["last_seq"]
     assert AuditEntry.objects.filter(action="session.imported").count() == 1

@@ -1,8 +1,13 @@
 """Corrections: two people never silently overwrite each other, and every version is kept."""
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
+from liveblog.domain.revisions import public_corrections, restore_revision, snapshot
+from liveblog.domain.writing import check_displayed_time
 from liveblog.models import Event, Post, Revision
 from tests.helpers import composer_data, paragraph
 
@@ -159,3 +164,39 @@ def test_editor_opens_the_history_of_a_post_saved_outside_the_desk(post, client,
     page = client.get(f"/editor/{post.session.slug}/posts/{post.pk}/revisions/")
     assert page.status_code == 200
     assert post.title in page.content.decode()
+
+
+def test_restoring_an_older_version_keeps_the_correction_note_public(post, editor):
+    snapshot(post, by=editor)  # version 1, before any note
+    post.correction = "Le départ a été donné à 8 h 30, pas à 8 h."
+    post.title = "Départ à 8 h 30"
+    post.version = 2
+    post.save()
+    snapshot(post, by=editor)
+    restore_revision(Revision.objects.get(post=post, version=1), by=editor)
+    post.refresh_from_db()
+    assert post.title == "Premier kilomètre"
+    assert post.correction == "Le départ a été donné à 8 h 30, pas à 8 h."
+    notes = [correction.note for correction in public_corrections(post)]
+    assert notes == ["Le départ a été donné à 8 h 30, pas à 8 h."]
+
+
+@pytest.mark.parametrize(
+    ("minutes_back", "allowed"),
+    [(0, True), (10, True), (11, False), (-1, False), (60 * 24, False)],
+)
+def test_a_journalists_displayed_time_keeps_to_the_lives_rule(
+    post, journalist, minutes_back, allowed
+):
+    post.session.journalist_backdate_minutes = 10
+    now = datetime(2025, 10, 21, 9, 30, 40, tzinfo=post.published_at.tzinfo)
+    moment = now.replace(second=0) - timedelta(minutes=minutes_back)
+    check = dict(session=post.session, by=journalist, displayed_at=moment, now=now)
+    if allowed:
+        check_displayed_time(**check)
+    else:
+        with pytest.raises(ValidationError):
+            check_displayed_time(**check)
+    post.session.journalist_backdate_minutes = 0
+    with pytest.raises(ValidationError, match="seuls les éditeurs"):
+        check_displayed_time(**check)

@@ -176,6 +176,13 @@ def test_an_edited_post_says_when_and_which_version(client, session, make_post, 
     data = get_json(client, "/api/lives/marathon/posts/")["posts"][0]
     assert data["version"] == 2
     assert data["edited_at"] == post.edited_at.isoformat()
+    assert data["correction"] is None
+
+
+def test_a_corrected_post_carries_its_note(client, session, make_post, journalist):
+    make_post(session, minutes=10, correction="Le pont est celui des Arts, pas des Deux-Rives.")
+    data = get_json(client, "/api/lives/marathon/posts/")["posts"][0]
+    assert data["correction"] == "Le pont est celui des Arts, pas des Deux-Rives."
 
 
 @pytest.mark.parametrize(
