@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
 from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
-from liveblog.domain.roles import can_create_rubric, is_editor
+from liveblog.domain.roles import can_create_rubric, is_contributor, is_editor
 from liveblog.models import Block, LinkCard, Photo, Rubric
 
 MAX_BLOCKS = 40
@@ -125,6 +125,8 @@ class PostForm(forms.Form):
         if not is_editor(user):
             del self.fields["displayed_at"]
             del self.fields["correction"]
+        if is_contributor(user):
+            del self.fields["scheduled_for"]  # an editor decides when their posts go out
         if not self["composer_key"].value():
             self.initial["composer_key"] = uuid.uuid4().hex
 

@@ -14,14 +14,18 @@ from typing import Literal, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
+from liveblog.domain.review import publish_submission, submit_for_review
 from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
+from liveblog.domain.roles import NotAllowed, check_may_publish, is_contributor
 from liveblog.models import Block, LiveSession, Photo, Post, Rubric
 
-Action = Literal["publish", "schedule", "draft"]
+# "submit": a contributor's draft sent to the live's review queue (liveblog.domain.review).
+Action = Literal["publish", "schedule", "draft", "submit"]
 
 
 class BlockContent(TypedDict, total=False):
@@ -119,6 +123,13 @@ def write_post(
     submission_key: str,
 ) -> Post:
     is_new = post is None
+    if not is_new and is_contributor(by) and post.status != Post.Status.DRAFT:
+        raise NotAllowed(
+            _("This post is no longer a draft: only an editor can change it now."),
+            code="contributor_edits",
+        )
+    if action in ("publish", "schedule"):
+        check_may_publish(by)
     with transaction.atomic():
         named = Rubric.named(rubric) if rubric else None
         if is_new:
@@ -162,10 +173,14 @@ def write_post(
                 correction=post.correction if "correction" in changed else "",
             )
         if not post.is_published:
-            if action == "publish":
+            if action == "publish" and post.status == Post.Status.SUBMITTED:
+                publish_submission(post=post, by=by)
+            elif action == "publish":
                 publish_post(post=post, by=by, at=displayed_at or timezone.now())
             elif action == "schedule":
                 schedule_post(post=post, at=scheduled_for, by=by)
+            elif action == "submit":
+                submit_for_review(post=post, by=by)
             elif post.status == Post.Status.SCHEDULED:
                 send_back_to_draft(post=post, by=by)
         snapshot(post, by=by)

@@ -98,6 +98,13 @@ class LiveSession(models.Model):
         default=False,
         help_text=_("Readers see a form to ask the newsroom; nothing is shown until answered."),
     )
+    journalists_review = models.BooleanField(
+        _("journalists review contributions"),
+        default=False,
+        help_text=_(
+            "The live's journalists see the contributors' review queue and may publish from it."
+        ),
+    )
     journalists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned people"),
