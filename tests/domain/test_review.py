@@ -2,9 +2,13 @@
 published or sent back with a note by an editor (or the live's journalists where it allows
 them). Each step is one domain function with its audit entry; contributors never publish."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
+from liveblog.domain.archive import export_session, import_session
 from liveblog.domain.posts import publish_post, schedule_post
 from liveblog.domain.review import (
     publish_submission,
@@ -249,3 +253,12 @@ def test_a_contributor_cannot_change_a_post_once_sent_or_published(live, contrib
 def test_a_journalist_still_edits_their_own_published_post(live, journalist):
     post = written(live, journalist, action="publish")
     assert can_edit_post(journalist, post)
+
+
+def test_the_newsroom_archive_keeps_a_sent_back_post_and_its_note(live, contributor, editor):
+    post = written(live, contributor)
+    return_submission(post=post, by=editor, note="Donne les noms des six.")
+    archive = json.loads(json.dumps(export_session(live)))
+    call_command("flush", interactive=False, verbosity=0)
+    restored = import_session(archive).posts.get()
+    assert (restored.status, restored.review_note) == (Post.Status.DRAFT, "Donne les noms des six.")
