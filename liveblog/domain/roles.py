@@ -70,6 +70,8 @@ def can_publish_in(user: AnyUser, session: LiveSession) -> bool:
 def can_edit_post(user: AnyUser, post: Post) -> bool:
     if is_editor(user):
         return True
+    if post.status == Post.Status.SUBMITTED and can_review_in(user, post.session):
+        return True  # a journalist reviewing where the live allows it
     if post.author_id != user.pk or not can_write_in(user, post.session):
         return False
     # A contributor's post is theirs to rewrite only until they send it for review.

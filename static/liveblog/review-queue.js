@@ -2,7 +2,7 @@
 // the desk's own socket (/ws/desk/<slug>/): a frame only says the queue changed, and the
 // panel is fetched again over HTTP, where the server shows each person what they may see
 // (the queue to reviewers, their own posts to a contributor). A note being typed in the
-// panel survives the redraw, with its focus and caret.
+// panel survives the redraw, with its focus and caret, and so does what the last action said.
 
 const RETRY_CEILING_MS = 30000;
 const REFRESH_PAUSE_MS = 300;
@@ -49,6 +49,9 @@ async function refresh() {
     const current = panel();
     if (!fresh || !current) return;
     const notes = typedNotes(current);
+    // What the last action said ("Publiée : …") stays until the next one says something.
+    const said = current.querySelector(":scope > .messages");
+    if (said && !fresh.querySelector(":scope > .messages")) fresh.prepend(said);
     current.replaceWith(fresh);
     putBack(fresh, notes);
     window.htmx?.process(fresh);

@@ -220,3 +220,39 @@ async def test_the_desk_socket_says_the_queue_changed_and_carries_no_notes_to_co
     await hugo_socket.disconnect()
     await amadou_socket.disconnect()
     await db(connections.close_all)()
+
+
+@pytest.mark.django_db
+def test_a_journalist_reviewing_opens_edits_and_publishes_a_submission(
+    live, contributor, journalist, make_post
+):
+    live.journalists_review = True
+    live.save()
+    post = sent_post(live, contributor, make_post)
+    jeanne = logged_in(journalist)
+    assert jeanne.get(f"/editor/{live.slug}/posts/{post.pk}/edit/").status_code == 200
+    answer = jeanne.post(
+        f"/editor/{live.slug}/posts/{post.pk}/edit/",
+        composer_data(
+            paragraph(TEXT), action="publish", title="Sept coureurs en tête", version=post.version
+        ),
+    )
+    assert answer.status_code == 302
+    post.refresh_from_db()
+    assert (post.status, post.title) == (Post.Status.PUBLISHED, "Sept coureurs en tête")
+    assert jeanne.get(f"/editor/{live.slug}/posts/{post.pk}/edit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_photo_library_shows_a_contributor_no_photo_of_someone_elses_draft(
+    live, contributor, journalist, make_post, make_photo
+):
+    hidden = make_photo(caption="Photo du brouillon de Jeanne")
+    make_post(live, author=journalist, status="draft", blocks=[("photo", {"photo": hidden})])
+    shown = make_photo(caption="Photo déjà publiée")
+    make_post(live, author=journalist, blocks=[("photo", {"photo": shown})])
+    library = logged_in(contributor).get("/editor/photos/?q=Photo").content.decode()
+    assert "Photo déjà publiée" in library
+    assert "Photo du brouillon de Jeanne" not in library
+    staff = logged_in(journalist).get("/editor/photos/?q=Photo").content.decode()
+    assert "Photo du brouillon de Jeanne" in staff
