@@ -255,6 +255,7 @@ def test_a_journalist_still_edits_their_own_published_post(live, journalist):
     assert can_edit_post(journalist, post)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_newsroom_archive_keeps_a_sent_back_post_and_its_note(live, contributor, editor):
     post = written(live, contributor)
     return_submission(post=post, by=editor, note="Donne les noms des six.")
