@@ -100,3 +100,44 @@ def test_a_contribution_goes_through_the_editors_queue_to_readers(
     assert (post.status, post.title, post.author.username) == ("published", EDITED, "amadou")
     review = AuditEntry.objects.get(post_id=post.pk, action="post.review_published")
     assert review.username == "hugo"
+
+
+def test_a_contribution_written_on_a_dead_network_survives_and_is_sent_once(
+    server, browser, people, session
+):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    amadou = context.new_page()
+    amadou.goto(f"{server.url}/editor/login/")
+    amadou.get_by_label("Nom d\u2019utilisateur").fill("amadou")
+    amadou.get_by_label("Mot de passe").fill(people["amadou"])
+    amadou.get_by_role("button", name="Se connecter").click()
+    amadou.goto(f"{server.url}/editor/{session.slug}/")
+    title = amadou.get_by_label("Titre", exact=True)
+    title.click()
+    title.press_sequentially(TITLE, delay=PACE)
+    expect(amadou.get_by_text(re.compile(r"Brouillon enregistré à"))).to_be_visible()
+
+    # In the tunnel under the river: the text is typed, then sent, with no network.
+    context.set_offline(True)
+    amadou.get_by_role("group", name="Bloc 1 · Paragraphe").get_by_label("Texte").click()
+    amadou.keyboard.type(TEXT, delay=PACE)
+    amadou.get_by_role("button", name="Envoyer pour relecture").click()
+    expect(amadou.get_by_text("Hors ligne : votre brouillon est gardé")).to_be_visible()
+    assert not Post.objects.exists()
+    amadou.close()
+
+    # Out of the tunnel, the desk opened again: every word is back, and goes out once.
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(f"{server.url}/editor/{session.slug}/")
+    # (Its "is back" line gives way at once to the autosave sending those words: not waited for.)
+    text = again.get_by_role("group", name="Bloc 1 · Paragraphe").get_by_label("Texte")
+    expect(text).to_have_text(TEXT)
+    expect(again.get_by_label("Titre", exact=True)).to_have_value(TITLE)
+    again.get_by_role("button", name="Envoyer pour relecture").click()
+    expect(again.get_by_text("Envoyée pour relecture : un éditeur la publiera")).to_be_visible()
+    post = Post.objects.get()
+    assert (post.status, post.title) == ("submitted", TITLE)
+    assert TEXT in post.blocks.get().text
+    context.close()

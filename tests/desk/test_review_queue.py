@@ -256,3 +256,13 @@ def test_the_photo_library_shows_a_contributor_no_photo_of_someone_elses_draft(
     assert "Photo du brouillon de Jeanne" not in library
     staff = logged_in(journalist).get("/editor/photos/?q=Photo").content.decode()
     assert "Photo du brouillon de Jeanne" in staff
+
+
+@pytest.mark.django_db
+def test_a_contributor_sees_only_the_lives_assigned_to_them(live, contributor, make_session):
+    elsewhere = make_session(slug="nuit-electorale", headline="Nuit électorale en direct")
+    amadou = logged_in(contributor)
+    listed = amadou.get("/editor/").content.decode()
+    assert live.headline in listed and "Nuit électorale en direct" not in listed
+    assert amadou.get(f"/editor/{elsewhere.slug}/").status_code == 403
+    assert amadou.get(f"/editor/{elsewhere.slug}/review/").status_code == 403
