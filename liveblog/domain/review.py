@@ -47,7 +47,8 @@ def publish_submission(*, post: Post, by) -> None:
         post = locked(post)
         check_may_review(by, post.session)
         check_still_waiting(post)
-        author, submitted_at = post.author.get_username(), post.submitted_at
+        author = post.author.get_full_name() or post.author.get_username()
+        submitted_at = post.submitted_at
         post.review_note = ""
         post.save(update_fields=["review_note", "updated_at"])
         publish_post(post=post, by=by)

@@ -266,3 +266,22 @@ def test_a_contributor_sees_only_the_lives_assigned_to_them(live, contributor, m
     assert live.headline in listed and "Nuit électorale en direct" not in listed
     assert amadou.get(f"/editor/{elsewhere.slug}/").status_code == 403
     assert amadou.get(f"/editor/{elsewhere.slug}/review/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_audit_log_tells_each_step_of_a_review_in_sentences(
+    live, contributor, editor, make_post
+):
+    first = sent_post(live, contributor, make_post, title="Six coureurs en tête")
+    second = sent_post(live, contributor, make_post, title="Ravitaillement au 30e")
+    hugo = logged_in(editor)
+    hugo.post(f"/editor/{live.slug}/posts/{first.pk}/review/publish/")
+    hugo.post(
+        f"/editor/{live.slug}/posts/{second.pk}/review/send-back/",
+        {"note": "Combien de gobelets ?"},
+    )
+    log = hugo.get(f"/editor/{live.slug}/audit/").content.decode()
+    assert "a envoyé « Six coureurs en tête » pour relecture à" in log
+    assert "a publié « Six coureurs en tête », envoyée pour relecture par Amadou Sy, à" in log
+    assert "a renvoyé « Ravitaillement au 30e » à son auteur à" in log
+    assert "« Combien de gobelets ? »" in log

@@ -116,7 +116,7 @@ def test_an_editor_publishes_a_submission_as_it_is(live, contributor, editor):
     assert post.author == contributor, "the byline stays the contributor's"
     assert Event.objects.get(post=post).kind == "post.published"
     entry = AuditEntry.objects.get(post_id=post.pk, action="post.review_published")
-    assert (entry.username, entry.detail["author"]) == ("hugo", "amadou")
+    assert (entry.username, entry.detail["author"]) == ("hugo", "Amadou Sy")
     assert not review_queue(live).exists()
 
 
