@@ -56,10 +56,16 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-# The reference production stack's front (deploy/), and what its test boots.
+# The reference production stack's front (deploy/), and what its test boots; with Debian's
+# brotli module where apt has one (deploy/stack.py turns brotli on when it is there).
+BROTLI_MODULE := /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+	@test -e $(BROTLI_MODULE) || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		libnginx-mod-http-brotli-filter >/dev/null; } || \
+		echo "No brotli module for this nginx: the stack serves gzip only."
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput -v0

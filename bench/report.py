@@ -4,12 +4,15 @@
 
 The goals of issue 5 are checked here from the figures (`goals`), and a run fails when the
 app lost or repeated a delivery (`failures`). Hand-written reading of the figures lives in
-bench/notes.md and is included as it is.
+bench/notes.md and is included as it is. The CDN run (`python -m bench.cdn`) writes
+cdn.json beside results.json; its section is added when that file is there.
 """
 
 import json
 import sys
 from pathlib import Path
+
+from bench import cdn
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 APP_KINDS = ("uvicorn", "daphne")
@@ -181,6 +184,8 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
     lines += page_section(results, images, root)
     lines += publish_section(results)
     lines += storm_section(results)
+    if (out / "cdn.json").exists():
+        lines += cdn.section(json.loads((out / "cdn.json").read_text()))
     return "\n".join(lines) + "\n"
 
 

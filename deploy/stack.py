@@ -137,6 +137,7 @@ class Stack:
             "TLS_KEY": key,
             "STATIC_ROOT": str(self.dir / "static"),
             "MEDIA_ROOT": str(self.dir / "media"),
+            **brotli_values(),
         }
         return fill((DEPLOY / "nginx" / "liveblog.conf").read_text(), values)
 
@@ -189,7 +190,9 @@ class Stack:
         main_config = (DEPLOY / "nginx" / "stack-nginx.conf").read_text()
         # Started as root, nginx would hand its workers to `nobody`, who cannot read the folder.
         user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.getuid() == 0 else ""
-        values = {"STACK_DIR": str(self.dir), "USER_LINE": user}
+        # Debian's nginx.conf loads modules-enabled/; the stack's own configuration loads brotli.
+        module = f"load_module {BROTLI_MODULE};" if BROTLI_MODULE.exists() else ""
+        values = {"STACK_DIR": str(self.dir), "USER_LINE": user, "LOAD_MODULES": module}
         (etc / "nginx.conf").write_text(fill(main_config, values))
         (etc / "supervisord.conf").write_text(self.supervisor_config())
         if not running(self.dir / "run" / "supervisord.pid"):
@@ -238,6 +241,26 @@ class Stack:
 def fill(template: str, values: dict[str, str]) -> str:
     """`${NAME}` replaced by its value; nginx's own `$variables` are left alone."""
     return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], template)
+
+
+# Debian's libnginx-mod-http-brotli-filter (`make nginx` installs it where apt has it).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+BROTLI = """\
+    # Brotli for browsers that take it (Debian's libnginx-mod-http-brotli-filter): the app
+    # sends those answers uncompressed ($liveblog_app_encoding) and nginx compresses them.
+    # Photos are never compressed again (not in the types).
+    brotli on;
+    brotli_comp_level 5;
+    brotli_min_length 512;
+    brotli_types text/css application/javascript application/json application/atom+xml
+                 application/rss+xml application/xml image/svg+xml text/plain;"""
+
+
+def brotli_values() -> dict[str, str]:
+    """The site's brotli lines where this machine's nginx has the module, else gzip alone."""
+    if not BROTLI_MODULE.exists():
+        return {"BROTLI": "    # No brotli module here: gzip only.", "BROTLI_MAP": ""}
+    return {"BROTLI": BROTLI, "BROTLI_MAP": '    "~*\\bbr\\b" "";'}
 
 
 def program_defaults(stack_dir: Path, name: str) -> list[str]:

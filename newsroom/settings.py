@@ -150,7 +150,8 @@ MIDDLEWARE = [
     # The client's address for the audit log's entries of this request.
     "liveblog.domain.audit.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, leaving Vary: Accept-Language off the pages that do not depend on it.
+    "liveblog.i18n.LocaleMiddleware",
     "liveblog.i18n.LanguageFromQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -11,7 +11,11 @@ from liveblog.live.media import media_file
 from liveblog.live.sitemaps import robots_txt, sitemap_xml
 
 urlpatterns = [
-    path("", validated(lives_version, LIVES)(live_views.home), name="home"),
+    path(
+        "",
+        validated(lives_version, LIVES, in_reader_language=True)(live_views.home),
+        name="home",
+    ),
     path("live/", include("liveblog.live.urls")),
     path("editor/", include("liveblog.desk.urls")),
     path("admin/", admin.site.urls),

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image
 
+from liveblog.domain.polls import cast_vote, create_poll_post
 from liveblog.domain.posts import delete_post, publish_post, schedule_post
 from liveblog.domain.sessions import end_session, start_session
-from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Post, Rubric
+from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
 from liveblog.resilient_cache import ResilientCache
 from tests.helpers import START
 from tests.helpers.services import MARKERS, REQUIRE
@@ -193,3 +195,34 @@ def post_with_every_block(session, make_post, make_photo):
             ("link", video),
         ],
     )
+
+
+@pytest.fixture
+def poll_post(session, editor):
+    """A post published in `session` by the editor, "Votre pronostic": the paragraph "Trois
+    favoris au départ.", then the poll "Qui gagnera le marathon ?" (Amara, Bruno, Chen), open
+    for 30 minutes, no vote yet."""
+    return create_poll_post(
+        session=session,
+        by=editor,
+        question="Qui gagnera le marathon ?",
+        choices=["Amara", "Bruno", "Chen"],
+        closes_at=timezone.now() + timedelta(minutes=30),
+        title="Votre pronostic",
+        intro="Trois favoris au départ.",
+    )
+
+
+@pytest.fixture
+def poll(poll_post):
+    return Poll.objects.get()
+
+
+@pytest.fixture
+def voted_poll(poll, monkeypatch):
+    """`poll` with three votes: Amara 2, Bruno 0, Chen 1. Their results wait for
+    flush_poll_results: no timer thread writes them after the test, when its database is gone."""
+    monkeypatch.setattr("liveblog.domain.polls.flush_soon", lambda poll_id: None)
+    for label in ("Amara", "Amara", "Chen"):
+        cast_vote(poll=poll, choice_id=poll.choices.get(label=label).pk)
+    return poll

@@ -20,7 +20,7 @@ from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
 from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
 from liveblog.domain.roles import can_create_rubric, is_contributor, is_editor
-from liveblog.models import Block, LinkCard, Photo, Rubric
+from liveblog.models import Block, LinkCard, Photo, Poll, Rubric
 
 MAX_BLOCKS = 40
 # A long feature is 30,000 characters; past 100,000 a post is a document pasted by mistake,
@@ -52,8 +52,12 @@ BLOCK_FIELDS = (
     "alt_text",
     "credit",
     "card_of",
+    "poll",
 )
-CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo")
+CONTENT_FIELDS = ("text", "attribution", "url", "link_title", "photo", "poll")
+# A reader's question comes into a post by answering it, a poll from the poll form: the
+# composer keeps them in the posts that have them, but adds none.
+ADDABLE_KINDS = [kind for kind in Block.Kind.values if kind not in ("question", "poll")]
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -65,9 +69,9 @@ def without_nuls(data):
     return cleaned
 
 
-class PhotoChoiceField(forms.ModelChoiceField):
-    """A photo by its number: anything that is not one (“abc”, a 30-digit number) is an
-    unknown photo, never a database error."""
+class NumberChoiceField(forms.ModelChoiceField):
+    """A photo or a poll by its number: anything that is not one (“abc”, a 30-digit number)
+    is an unknown record, never a database error."""
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -77,7 +81,7 @@ class PhotoChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-def photo_number(value) -> int | None:
+def record_number(value) -> int | None:
     value = str(value or "")
     return int(value) if value.isdigit() and len(value) <= 18 else None
 
@@ -184,7 +188,12 @@ class BlockForm(forms.Form):
         label=_("Link kind"), choices=Block.LinkKind.choices, required=False
     )
     link_title = PlainTextField(label=_("Link title"), max_length=200, required=False)
-    photo = PhotoChoiceField(queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput)
+    photo = NumberChoiceField(
+        queryset=Photo.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    # A poll block carries its poll, as published: question, choices, closing time and votes
+    # stay as they are (liveblog.domain.writing keeps it in its own post only).
+    poll = NumberChoiceField(queryset=Poll.objects.all(), required=False, widget=forms.HiddenInput)
     # Only the transport: liveblog.photos.imaging judges the file and desk_photos stores it.
     image = forms.FileField(label=_("Photo"), required=False)
     caption = PlainTextField(label=_("Caption"), max_length=500, required=False)
@@ -205,9 +214,16 @@ class BlockForm(forms.Form):
 
     @property
     def stored_photo(self) -> Photo | None:
-        photo_id = photo_number(self["photo"].value())
+        photo_id = record_number(self["photo"].value())
         return (
             Photo.objects.select_related("credit").filter(pk=photo_id).first() if photo_id else None
+        )
+
+    @property
+    def stored_poll(self) -> Poll | None:
+        poll_id = record_number(self["poll"].value())
+        return (
+            Poll.objects.prefetch_related("choices").filter(pk=poll_id).first() if poll_id else None
         )
 
     @property
@@ -278,6 +294,8 @@ class BlockForm(forms.Form):
             self.add_error(None, PREFILLED)
         if kind == Block.Kind.LINK:
             data["link_kind"] = data.get("link_kind") or Block.LinkKind.ARTICLE
+        if kind != Block.Kind.POLL:
+            data["poll"] = None
         url = data.get("url")
         if (
             kind == Block.Kind.EMBED
@@ -359,7 +377,7 @@ class Composer:
                 use_required_attribute=False,
                 empty_permitted=True,
             )
-            for kind in Block.Kind.values
+            for kind in ADDABLE_KINDS
         ]
 
 
@@ -378,7 +396,7 @@ def apply_change(blocks: list[dict], change: str) -> list[dict]:
     """`add-<kind>`, `up-<n>`, `down-<n>`, `remove-<n>`: what the composer's block buttons send."""
     blocks = list(blocks)
     verb, _sep, arg = change.partition("-")
-    if verb == "add" and arg in Block.Kind.values and len(blocks) < MAX_BLOCKS:
+    if verb == "add" and arg in ADDABLE_KINDS and len(blocks) < MAX_BLOCKS:
         blocks.append({"kind": arg, "text_format": "plain"})
         return blocks
     if not arg.isdigit() or int(arg) >= len(blocks):
@@ -405,6 +423,7 @@ def state_of(post) -> dict:
     for index, block in enumerate(post.blocks.select_related("photo__credit")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
+        fields["poll"] = block.poll_id or ""
         fields["text_format"] = "html" if block.kind == Block.Kind.PARAGRAPH else ""
         fields["card_of"] = block.url if block.card_id else ""
         if block.photo:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liveblog.desk.audit_log import audit_lines
-from liveblog.desk.composer import PhotoChoiceField, PlainTextField, plain
+from liveblog.desk.composer import NumberChoiceField, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.views import session_for
 from liveblog.domain import sessions as changes
@@ -39,7 +39,7 @@ class HeaderForm(forms.Form):
             "The key points so far, one per line: readers see them as a list, updated live."
         ),
     )
-    lead_photo = PhotoChoiceField(
+    lead_photo = NumberChoiceField(
         label=gettext_lazy("Lead photo"),
         queryset=Photo.objects.all(),
         required=False,

@@ -8,7 +8,14 @@ event log (seq, kind, data and the HTML readers received), and references to its
 (files in MEDIA_ROOT, with caption, alt text, credit and renditions); people and rubrics
 are named, not numbered. Posts and photos keep their ids: the event log's HTML and the
 revisions point at them, so an import into an empty database recreates the live exactly
-and an import that would need other ids is refused.
+and an import that would need other ids is refused. Polls (question, choices, votes,
+closing time) are numbered within the archive and get this database's next numbers, which
+the imported blocks and revisions then point at. Readers' questions come back with their
+decision and the post that answered them.
+
+The import writes through the domain's functions where one fits (the staff, desk notes,
+the audit entry); where the archive's ids, times and event log must be kept as they were,
+it writes the records itself, each place saying why.
 """
 
 import json
@@ -25,6 +32,8 @@ from django.utils.translation import gettext as _
 from liveblog.domain.archive_checks import ArchiveError, check_archive
 from liveblog.domain.audit import record_change
 from liveblog.domain.events import event_content, superseded_marker
+from liveblog.domain.lives import assign_journalists
+from liveblog.domain.notes import post_note
 from liveblog.models import (
     Block,
     DeskNote,
@@ -33,7 +42,10 @@ from liveblog.models import (
     Photo,
     PhotoCredit,
     PhotoRendition,
+    Poll,
+    PollChoice,
     Post,
+    Question,
     Revision,
     Rubric,
 )
@@ -92,8 +104,15 @@ def export_session(session: LiveSession) -> dict:
     people = {post.author for post in posts} | set(journalists)
     people |= {revision.author for revision in revisions if revision.author}
     people |= {photo.uploaded_by for photo in photos if photo.uploaded_by}
-    notes = DeskNote.objects.filter(session=session).select_related("author").order_by("id")
+    notes = list(DeskNote.objects.filter(session=session).select_related("author").order_by("id"))
     people |= {note.author for note in notes if note.author}
+    questions = list(session.questions.select_related("decided_by").order_by("id"))
+    people |= {question.decided_by for question in questions if question.decided_by}
+    poll_ids = {block.poll_id for post in posts for block in post.blocks.all() if block.poll_id}
+    for revision in revisions:
+        poll_ids |= {block["poll"] for block in revision.blocks if block.get("poll")}
+    choices = Prefetch("choices", queryset=PollChoice.objects.order_by("position"))
+    polls = Poll.objects.filter(pk__in=poll_ids).prefetch_related(choices).order_by("id")
     by_post = {}
     for revision in revisions:
         by_post.setdefault(revision.post_id, []).append(revision_data(revision))
@@ -103,16 +122,30 @@ def export_session(session: LiveSession) -> dict:
         "session": {
             **{name: json_value(getattr(session, name)) for name in SESSION_FIELDS},
             "summary": session.summary,
+            "accepts_questions": session.accepts_questions,
             "lead_photo": session.lead_photo_id,
             "journalists": sorted(username(user) for user in journalists),
         },
         "people": [person_data(person) for person in sorted(people, key=username)],
         "photos": [photo_data(photo) for photo in photos],
+        "polls": [poll_data(poll) for poll in polls],
         "posts": [post_data(post, by_post.get(post.pk, [])) for post in posts],
         "events": [event_data(event) for event in session.events.order_by("seq")],
         "notes": [note_data(note) for note in notes],
-        # Readers' questions, answered or not: kept for the record, not re-imported.
-        "questions": [question_data(question) for question in session.questions.order_by("id")],
+        "questions": [question_data(question) for question in questions],
+    }
+
+
+def poll_data(poll: Poll) -> dict:
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "closes_at": when(poll.closes_at),
+        "created_at": when(poll.created_at),
+        "closing_announced": poll.closing_announced,
+        "choices": [
+            {"label": choice.label, "votes": choice.votes} for choice in poll.choices.all()
+        ],
     }
 
 
@@ -170,7 +203,11 @@ def post_data(post: Post, revisions: list[dict]) -> dict:
         "created_at": when(post.created_at),
         "updated_at": when(post.updated_at),
         "blocks": [
-            {**{name: getattr(block, name) for name in BLOCK_FIELDS}, "photo": block.photo_id}
+            {
+                **{name: getattr(block, name) for name in BLOCK_FIELDS},
+                "photo": block.photo_id,
+                "poll": block.poll_id,
+            }
             for block in post.blocks.all()
         ],
         "revisions": revisions,
@@ -282,38 +319,40 @@ def build_session(archive: dict, *, by) -> LiveSession:
         )
     people = {person["username"]: person_for(person) for person in archive["people"]}
     photos = {photo["id"]: photo_for(photo, people) for photo in archive["photos"]}
+    # Archives made before polls, questions or desk notes existed have none.
+    polls = {poll["id"]: poll_for(poll) for poll in archive.get("polls", [])}
+    # Not create_live: the archive's status, times and event counter are kept as they were,
+    # where create_live starts a new scheduled live with an event of its own.
     session = LiveSession(
         **{name: moment(name, fields[name]) for name in SESSION_FIELDS},
         # Archives made before the summary existed have none.
         summary=fields.get("summary", ""),
+        accepts_questions=fields.get("accepts_questions", False),
         lead_photo=photos[fields["lead_photo"]] if fields["lead_photo"] else None,
     )
     session.full_clean()
     session.save()
-    session.journalists.set([people[name] for name in fields["journalists"]])
-    for post in archive["posts"]:
-        create_post(session, post, people, photos)
+    assign_journalists(live=session, by=by, people=[people[name] for name in fields["journalists"]])
+    posts = {
+        post["id"]: create_post(session, post, people, photos, polls) for post in archive["posts"]
+    }
     create_events(session, archive["events"])
-    # Archives written before desk notes existed have none.
     for note in archive.get("notes", []):
-        DeskNote.objects.create(
-            session=session,
-            author=people[note["author"]] if note["author"] else None,
-            post_id=note["post"],
-            text=note["text"],
-            created_at=moment("created_at", note["created_at"]),
-        )
+        create_note(session, note, people, posts)
+    for question in archive.get("questions", []):
+        create_question(session, question, people, posts)
     reset_id_sequences()
-    record_change(
-        "session.imported", by=by, session=session, detail={"posts": len(archive["posts"])}
-    )
+    detail = {name: len(archive.get(name, [])) for name in ("posts", "polls", "questions")}
+    record_change("session.imported", by=by, session=session, detail=detail)
     return session
 
 
 def create_events(session: LiveSession, events: list[dict]) -> None:
     """The archive's event log, numbered as it was, with its content rendered again from the
     imported posts: the latest event of each post (and the latest header) carries what
-    readers see now, the earlier ones are superseded, as in a log written here."""
+    readers see now, the earlier ones are superseded, as in a log written here. Not
+    record_event, which numbers a new event after the last one and tells delivery: these
+    keep their numbers, which readers' catch-up positions refer to, and nobody is told."""
     latest = {}
     for event in events:
         latest[event["post"]] = event["seq"]
@@ -343,7 +382,8 @@ def moment(name: str, value):
 
 def person_for(person: dict):
     """The account with this username; created without a password (nobody can log in as
-    it until an admin sets one) if this database does not know it."""
+    it until an admin sets one) if this database does not know it. Written here: accounts
+    are the admin's, no domain function creates one."""
     user, created = get_user_model().objects.get_or_create(
         username=person["username"],
         defaults={"first_name": person["first_name"], "last_name": person["last_name"]},
@@ -355,7 +395,10 @@ def person_for(person: dict):
 
 
 def photo_for(data: dict, people: dict) -> Photo:
-    """The library's photo with the archive's id if it is the same file, else a new record."""
+    """The library's photo with the archive's id if it is the same file, else a new record.
+    Written here: the desk's upload makes a photo (and its renditions) from a new file, and
+    credit_named reads a credit from its label; the archive's photo keeps its number, its
+    files already made and its credit as recorded."""
     existing = Photo.objects.filter(pk=data["id"]).first()
     if existing:
         if existing.image.name != data["file"]:
@@ -399,7 +442,59 @@ def photo_for(data: dict, people: dict) -> Photo:
     return photo
 
 
-def create_post(session: LiveSession, data: dict, people: dict, photos: dict) -> Post:
+def create_note(session: LiveSession, data: dict, people: dict, posts: dict) -> DeskNote:
+    note = post_note(
+        session=session,
+        author=people[data["author"]] if data["author"] else None,
+        text=data["text"],
+        post=posts[data["post"]] if data["post"] else None,
+    )
+    DeskNote.objects.filter(pk=note.pk).update(created_at=parse_datetime(data["created_at"]))
+    return note
+
+
+def create_question(session: LiveSession, data: dict, people: dict, posts: dict) -> Question:
+    """Written here: ask_question takes a reader's question now, within the rate limits of a
+    running live, and answer_question publishes a new post; an archived question was already
+    asked and decided, and its answer is one of the archive's posts."""
+    question = Question(
+        session=session,
+        text=data["text"],
+        name=data["name"],
+        status=data["status"],
+        created_at=moment("sent_at", data["sent_at"]),
+        answer=posts[data["answer"]] if data["answer"] else None,
+        decided_by=people[data["decided_by"]] if data["decided_by"] else None,
+        decided_at=moment("decided_at", data["decided_at"]),
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+def poll_for(data: dict) -> Poll:
+    """A new poll with the archive's question, choices, votes and closing time. Written here:
+    create_poll_post publishes a new post around a poll still to come, with no votes."""
+    poll = Poll(
+        question=data["question"],
+        closes_at=moment("closes_at", data["closes_at"]),
+        closing_announced=data["closing_announced"],
+    )
+    poll.full_clean()
+    poll.save()
+    Poll.objects.filter(pk=poll.pk).update(created_at=parse_datetime(data["created_at"]))
+    for position, choice in enumerate(data["choices"]):
+        made = PollChoice(
+            poll=poll, position=position, label=choice["label"], votes=choice["votes"]
+        )
+        made.full_clean(validate_unique=False)
+        made.save()
+    return poll
+
+
+def create_post(session: LiveSession, data: dict, people: dict, photos: dict, polls: dict) -> Post:
+    """Written here, not by save_post and publish_post: the post keeps its number, status,
+    times and revisions, and its events are the archive's own (create_events)."""
     post = Post(
         pk=data["id"],
         session=session,
@@ -418,10 +513,12 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
     )
     for position, block in enumerate(data["blocks"]):
         photo = photos[block["photo"]] if block["photo"] else None
+        poll = polls[block["poll"]] if block.get("poll") else None
         fields = {name: block[name] for name in BLOCK_FIELDS}
-        made = Block(post=post, position=position, photo=photo, **fields)
+        made = Block(post=post, position=position, photo=photo, poll=poll, **fields)
         made.full_clean(validate_unique=False)
         made.save()
+    # Not snapshot, which keeps the post's present content: these are its past versions.
     for revision in data["revisions"]:
         Revision.objects.create(
             post=post,
@@ -430,9 +527,17 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict) ->
             created_at=parse_datetime(revision["created_at"]),
             title=revision["title"],
             rubric=revision["rubric"],
-            blocks=revision["blocks"],
+            blocks=[renumbered(block, polls) for block in revision["blocks"]],
         )
     return post
+
+
+def renumbered(block: dict, polls: dict) -> dict:
+    """A revision's block pointing at its poll's number in this database."""
+    if not block.get("poll"):
+        return block
+    poll = polls.get(block["poll"])
+    return block | {"poll": poll.pk if poll else None}
 
 
 def status_before_delete(data: dict) -> str:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
-from liveblog.models import Event, PhotoRendition
+from liveblog.models import Event, PhotoRendition, Question
 
 # Ids, sequence numbers, sizes: within a 64-bit column, and JSON's exact integers.
 LARGEST = 2**53
@@ -99,7 +99,11 @@ def check_archive(archive: dict) -> None:
         ) from error
     usernames = check_people(listed(archive["people"], "people"))
     photo_ids = check_photos(listed(archive["photos"], "photos"))
-    post_ids = check_posts(listed(archive["posts"], "posts"), usernames, photo_ids)
+    # Archives made before polls, questions or desk notes existed have none.
+    poll_ids = check_polls(listed(archive.get("polls", []), "polls"))
+    post_ids = check_posts(listed(archive["posts"], "posts"), usernames, photo_ids, poll_ids)
+    check_questions(listed(archive.get("questions", []), "questions"), usernames, post_ids)
+    check_notes(listed(archive.get("notes", []), "notes"), usernames, post_ids)
     for name in listed(session["journalists"], "journalists"):
         if name not in usernames:
             raise refuse(
@@ -148,8 +152,31 @@ def check_photos(photos: list[dict]) -> set[int]:
     return ids
 
 
-def check_posts(posts: list[dict], usernames: set[str], photo_ids: set[int]) -> set[int]:
+def check_polls(polls: list[dict]) -> set[int]:
     ids = set()
+    for poll in polls:
+        ids.add(number(poll["id"], "poll id", 1))
+        text(poll["question"], "poll question")
+        text(poll["closes_at"], "poll closes_at")
+        text(poll["created_at"], "poll created_at")
+        if not isinstance(poll["closing_announced"], bool):
+            raise refuse(_("%(where)s must be true or false."), where="closing_announced")
+        choices = listed(poll["choices"], "poll choices")
+        if not 2 <= len(choices) <= 6:
+            raise refuse(_("Poll %(id)s must have from 2 to 6 choices."), id=poll["id"])
+        for choice in choices:
+            text(choice["label"], "poll choice")
+            number(choice["votes"], "votes")
+    if len(ids) != len(polls):
+        raise refuse(_("Two polls of the archive have the same number."))
+    return ids
+
+
+def check_posts(
+    posts: list[dict], usernames: set[str], photo_ids: set[int], poll_ids: set[int]
+) -> set[int]:
+    ids = set()
+    shown_polls = []
     for post in posts:
         ids.add(number(post["id"], "post id", 1))
         if post["author"] not in usernames:
@@ -163,12 +190,47 @@ def check_posts(posts: list[dict], usernames: set[str], photo_ids: set[int]) -> 
                 raise refuse(
                     _("Post %(id)s shows a photo that is not in the archive."), id=post["id"]
                 )
+            poll = block.get("poll")
+            if (poll is not None or block["kind"] == "poll") and poll not in poll_ids:
+                raise refuse(
+                    _("Post %(id)s shows a poll that is not in the archive."), id=post["id"]
+                )
+            shown_polls += [poll] if poll is not None else []
         for revision in listed(post["revisions"], "revisions"):
             number(revision["version"], "revision version", 1, 1_000_000)
-            listed(revision["blocks"], "revision blocks")
+            for block in listed(revision["blocks"], "revision blocks"):
+                if block.get("poll") is not None and block["poll"] not in poll_ids:
+                    raise refuse(
+                        _("Post %(id)s shows a poll that is not in the archive."), id=post["id"]
+                    )
     if len(ids) != len(posts):
         raise refuse(_("Two posts of the archive have the same number."))
+    if len(set(shown_polls)) != len(shown_polls):
+        raise refuse(_("A poll of the archive shows in two places."))
     return ids
+
+
+def check_questions(questions: list[dict], usernames: set[str], post_ids: set[int]) -> None:
+    for question in questions:
+        text(question["text"], "question")
+        text(question["name"], "question name")
+        text(question["sent_at"], "question sent_at")
+        text(question["decided_at"], "question decided_at", optional=True)
+        if question["status"] not in Question.Status.values:
+            raise refuse(_("A reader's question has an unknown status."))
+        if question["answer"] is not None and question["answer"] not in post_ids:
+            raise refuse(_("A reader's question is answered by a post that is not in the archive."))
+        if question["decided_by"] is not None and question["decided_by"] not in usernames:
+            raise refuse(_("Who decided on a reader's question is not among the archive's people."))
+
+
+def check_notes(notes: list[dict], usernames: set[str], post_ids: set[int]) -> None:
+    for note in notes:
+        text(note["text"], "note")
+        if note["post"] is not None and note["post"] not in post_ids:
+            raise refuse(_("A desk note is about a post that is not in the archive."))
+        if note["author"] is not None and note["author"] not in usernames:
+            raise refuse(_("The author of a desk note is not among the archive's people."))
 
 
 def check_events(events: list[dict], last_seq: int, post_ids: set[int]) -> None:

@@ -9,31 +9,43 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.domain.audit import record_change
 from liveblog.domain.posts import record_edit
-from liveblog.models import Block, Photo, Post, Revision, Rubric
+from liveblog.models import Block, Photo, Poll, Post, Revision, Rubric
 
-CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo")
+CONTENT_KEYS = ("kind", "text", "attribution", "url", "link_kind", "link_title", "photo", "poll")
+# Blocks point at these by number (a revision keeps the number, not the record).
+RECORD_KEYS = {"photo": Photo, "poll": Poll}
 
 
 def block_values(block: Block) -> dict:
-    values = {key: getattr(block, key) for key in CONTENT_KEYS if key != "photo"}
-    return values | {"photo": block.photo_id}
+    values = {key: getattr(block, key) for key in CONTENT_KEYS if key not in RECORD_KEYS}
+    return values | {"photo": block.photo_id, "poll": block.poll_id}
+
+
+def number_of(value) -> int | None:
+    return (value.pk if hasattr(value, "pk") else value) or None
 
 
 def replace_blocks(post: Post, blocks: list[dict]) -> None:
     """The post's blocks become exactly these, in this order. Call inside a transaction."""
     post.blocks.all().delete()
-    photo_ids = {
-        value.pk if hasattr(value, "pk") else value for b in blocks if (value := b.get("photo"))
+    existing = {
+        key: set(
+            model.objects.filter(
+                pk__in={number_of(b.get(key)) for b in blocks if b.get(key)}
+            ).values_list("pk", flat=True)
+        )
+        for key, model in RECORD_KEYS.items()
     }
-    existing = set(Photo.objects.filter(pk__in=photo_ids).values_list("pk", flat=True))
     position = 0
     for values in blocks:
-        fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key != "photo"}
-        photo = values.get("photo")
-        photo_id = (photo.pk if hasattr(photo, "pk") else photo) or None
-        if fields["kind"] == Block.Kind.PHOTO and photo_id not in existing:
-            continue  # an old revision's photo since removed from the library
-        Block.objects.create(post=post, position=position, photo_id=photo_id, **fields)
+        fields = {key: values.get(key) or "" for key in CONTENT_KEYS if key not in RECORD_KEYS}
+        numbers = {f"{key}_id": number_of(values.get(key)) for key in RECORD_KEYS}
+        kind = fields["kind"]
+        if kind in RECORD_KEYS and numbers[f"{kind}_id"] not in existing[kind]:
+            # An old revision's photo since removed from the library, or its poll block
+            # written before revisions kept the poll's number.
+            continue
+        Block.objects.create(post=post, position=position, **numbers, **fields)
         position += 1
 
 

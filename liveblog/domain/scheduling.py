@@ -7,10 +7,12 @@ whether or not anyone has the desk open.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from liveblog.domain.posts import publish_post, send_back_to_draft
@@ -55,41 +57,37 @@ def publish_due_posts(now: datetime | None = None) -> list[Post]:
 
 def start_due_lives(now: datetime | None = None) -> list[LiveSession]:
     """Start every scheduled live whose planned start has come, at its planned time."""
-    now = now or timezone.now()
-    due = LiveSession.objects.filter(status=LiveSession.Status.SCHEDULED, scheduled_for__lte=now)
-    started = []
-    for live_id in due.order_by("scheduled_for", "id").values_list("id", flat=True):
-        with transaction.atomic():
-            # Re-read under lock: an editor may have started it or moved its start meanwhile.
-            live = (
-                LiveSession.objects.select_for_update()
-                .filter(pk=live_id, status=LiveSession.Status.SCHEDULED, scheduled_for__lte=now)
-                .first()
-            )
-            if live is None:
-                continue
-            start_session(session=live, by=None, at=live.scheduled_for)
-        log.info("live %s started on schedule", live.pk)
-        started.append(live)
-    return started
+    return on_schedule(
+        LiveSession.objects.due_to_start(now or timezone.now()),
+        lambda live: start_session(session=live, by=None, at=live.scheduled_for),
+        "started",
+    )
 
 
 def end_due_lives(now: datetime | None = None) -> list[LiveSession]:
     """End every running live whose planned end has come, at its planned time."""
-    now = now or timezone.now()
-    due = LiveSession.objects.filter(status=LiveSession.Status.LIVE, scheduled_end__lte=now)
-    ended = []
-    for live_id in due.order_by("scheduled_end", "id").values_list("id", flat=True):
+    return on_schedule(
+        LiveSession.objects.due_to_end(now or timezone.now()),
+        # Started by hand after its planned end: it ends now rather than before it began.
+        lambda live: end_session(
+            session=live, by=None, at=max(live.scheduled_end, live.started_at)
+        ),
+        "ended",
+    )
+
+
+def on_schedule(
+    due: QuerySet[LiveSession], change: Callable[[LiveSession], None], done: str
+) -> list[LiveSession]:
+    """`change` each live of `due`, one transaction each; the lives it changed."""
+    changed = []
+    for live_id in due.values_list("id", flat=True):
         with transaction.atomic():
-            live = (
-                LiveSession.objects.select_for_update()
-                .filter(pk=live_id, status=LiveSession.Status.LIVE, scheduled_end__lte=now)
-                .first()
-            )
+            # Re-read under lock: an editor may have started, ended or replanned it meanwhile.
+            live = due.select_for_update().filter(pk=live_id).first()
             if live is None:
                 continue
-            # Started by hand after its planned end: it ends now rather than before it began.
-            end_session(session=live, by=None, at=max(live.scheduled_end, live.started_at))
-        log.info("live %s ended on schedule", live.pk)
-        ended.append(live)
-    return ended
+            change(live)
+        log.info("live %s %s on schedule", live.pk, done)
+        changed.append(live)
+    return changed

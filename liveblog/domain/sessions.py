@@ -62,14 +62,7 @@ def reopen_session(*, session: LiveSession, by) -> None:
     fields = {"status": Status.LIVE, "ended_at": None}
     if session.scheduled_end and session.scheduled_end <= timezone.now():
         fields["scheduled_end"] = None
-    with transaction.atomic():
-        changes = changed_values(session, fields)
-        for name, value in fields.items():
-            setattr(session, name, value)
-        session.full_clean()
-        session.save(update_fields=[*fields, "updated_at"])
-        record_event(session, Event.Kind.SESSION_UPDATED)
-        record_change("session.reopened", by=by, session=session, detail=changes)
+    _write(session, fields, by=by, action="session.reopened")
 
 
 def archive_session(*, session: LiveSession, by, at: datetime | None = None) -> None:
@@ -99,6 +92,22 @@ def update_header(
     fields = {
         name: value for name, value in {**given, "credits": credits}.items() if value is not KEEP
     }
+    # Saved and sent to readers even unchanged (a form sent twice); audited only if changed.
+    _write(session, fields, by=by, action="session.header_updated", audit_unchanged=False)
+
+
+def _change_status(session: LiveSession, status: str, *, by, **times: datetime) -> None:
+    fields = {"status": status, **times}
+    if status == Status.ENDED and not session.started_at:
+        fields["started_at"] = times["ended_at"]
+    _write(session, fields, by=by, action=STATUS_ACTIONS[status])
+
+
+def _write(
+    session: LiveSession, fields: dict, *, by, action: str, audit_unchanged: bool = True
+) -> None:
+    """Write these fields of the session and no other, its `session.updated` event and the
+    audit entry `action` with what changed, in one transaction."""
     with transaction.atomic():
         changes = changed_values(session, fields)
         for name, value in fields.items():
@@ -106,19 +115,5 @@ def update_header(
         session.full_clean()
         session.save(update_fields=[*fields, "updated_at"])
         record_event(session, Event.Kind.SESSION_UPDATED)
-        if changes:
-            record_change("session.header_updated", by=by, session=session, detail=changes)
-
-
-def _change_status(session: LiveSession, status: str, *, by, **times: datetime) -> None:
-    with transaction.atomic():
-        changes = changed_values(session, {"status": status, **times})
-        session.status = status
-        for name, value in times.items():
-            setattr(session, name, value)
-        if status == Status.ENDED and not session.started_at:
-            session.started_at = session.ended_at
-        session.full_clean()
-        session.save(update_fields={"status", "started_at", *times, "updated_at"})
-        record_event(session, Event.Kind.SESSION_UPDATED)
-        record_change(STATUS_ACTIONS[status], by=by, session=session, detail=changes)
+        if changes or audit_unchanged:
+            record_change(action, by=by, session=session, detail=changes)

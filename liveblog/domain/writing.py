@@ -12,6 +12,7 @@ from the same person in the same live returns the post already made.
 from datetime import datetime
 from typing import Literal, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +21,15 @@ from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
 from liveblog.domain.review import publish_submission, submit_for_review
-from liveblog.domain.revisions import block_values, original_of, replace_blocks, snapshot
+from liveblog.domain.revisions import (
+    block_values,
+    number_of,
+    original_of,
+    replace_blocks,
+    snapshot,
+)
 from liveblog.domain.roles import NotAllowed, check_may_publish, is_contributor
-from liveblog.models import Block, LiveSession, Photo, Post, Rubric
+from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
 
 # "submit": a contributor's draft sent to the live's review queue (liveblog.domain.review).
 Action = Literal["publish", "schedule", "draft", "submit"]
@@ -41,6 +48,7 @@ class BlockContent(TypedDict, total=False):
     caption: str
     alt_text: str
     credit: str
+    poll: Poll | None
 
 
 class EditConflict(Exception):
@@ -130,6 +138,7 @@ def write_post(
         )
     if action in ("publish", "schedule"):
         check_may_publish(by)
+    check_polls_kept(post, blocks)
     with transaction.atomic():
         named = Rubric.named(rubric) if rubric else None
         if is_new:
@@ -185,6 +194,18 @@ def write_post(
                 send_back_to_draft(post=post, by=by)
         snapshot(post, by=by)
     return post
+
+
+def check_polls_kept(post: Post | None, blocks: list[BlockContent]) -> None:
+    """A poll stays in the post it was published in, once: readers' votes are counted there."""
+    polls = [number_of(block["poll"]) for block in blocks if block.get("poll")]
+    kept = set()
+    if post is not None and polls:
+        kept = set(post.blocks.filter(poll__isnull=False).values_list("poll_id", flat=True))
+    if len(set(polls)) != len(polls) or not kept.issuperset(polls):
+        raise ValidationError(
+            _("A poll can appear only once, and only in the post it was published in.")
+        )
 
 
 def claim_for_edit(post: Post, expected_version: int | None, **content) -> None:

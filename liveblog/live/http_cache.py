@@ -25,6 +25,7 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
+    patch_vary_headers,
 )
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -50,8 +51,11 @@ CATCH_UP = Lifetime(browser=3, shared=3, stale=0)
 # A post's own page and the feeds: read by shares and feed readers, seldom edited.
 POST = Lifetime(browser=0, shared=30, stale=60)
 FEED = Lifetime(browser=60, shared=60, stale=300)
-# The API's description: changes with a deploy only.
-API_DESCRIPTION = Lifetime(browser=3600, shared=3600, stale=86400)
+# The API's description and robots.txt: change with a deploy only.
+DEPLOYED = Lifetime(browser=3600, shared=3600, stale=86400)
+API_DESCRIPTION = DEPLOYED
+# The sitemap: crawlers come every few minutes; a new post may wait a minute for them.
+SITEMAP = Lifetime(browser=0, shared=60, stale=300)
 # The list of lives: changes when a live is created, starts or ends.
 LIVES = Lifetime(browser=0, shared=30, stale=60)
 
@@ -87,15 +91,18 @@ def lives_version(request, **_kwargs) -> tuple[str, datetime] | None:
 
 
 def release_version(request, **_kwargs) -> tuple[str, datetime | None]:
-    """What changes only with a deploy (the API's description)."""
+    """What changes only with a deploy (the API's description, robots.txt)."""
     return "release", None
 
 
-def validated(version, lifetime: Lifetime):
+def validated(version, lifetime: Lifetime, *, in_reader_language: bool = False):
     """Wrap a public view with validators, 304 answers and the Cache-Control of `lifetime`.
 
     `version(request, **view_kwargs)` names what the view would show (see above); None leaves the
-    request to the view (a 404, say)."""
+    request to the view (a 404, say). A view `in_reader_language` (the home page) shows the
+    language of the reader's browser or of the switcher's cookie: its answers vary with both.
+    Every other one is the same in every language (a live's pages follow the live's), and
+    says so, so that a shared cache keeps one copy (liveblog.i18n.LocaleMiddleware)."""
 
     def decorator(view):
         @wraps(view)
@@ -106,10 +113,11 @@ def validated(version, lifetime: Lifetime):
             if current is None:
                 return view(request, *args, **kwargs)
             value, changed_at = current
-            # The language too: the home page and error texts follow the reader's; and the
-            # branding, which an admin changes without any event (the page cache keys on it too).
+            # The language of a page in the reader's; and the branding, which an admin
+            # changes without any event (the page cache keys on it too).
+            language = get_language() if in_reader_language else "any"
             branding = Branding.current().version
-            etag = f'W/"{release()}.{get_language()}.{branding}.{value}"'
+            etag = f'W/"{release()}.{language}.{branding}.{value}"'
             last_modified = int(changed_at.timestamp()) if changed_at else None
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
@@ -118,6 +126,10 @@ def validated(version, lifetime: Lifetime):
                 response["ETag"] = etag
                 if last_modified:
                     response["Last-Modified"] = http_date(last_modified)
+                if in_reader_language:
+                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                else:
+                    response.same_in_every_language = True
                 extra = {"stale_while_revalidate": lifetime.stale} if lifetime.stale else {}
                 patch_cache_control(
                     response,

@@ -1,16 +1,17 @@
 """The sitemap crawlers read: every public live, with Google News fields for fresh ones."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from liveblog.live.http_cache import DEPLOYED, SITEMAP, release_version, validated
 from liveblog.models import Branding, LiveSession, Post
 
 # Google News only reads articles published in the last two days.
@@ -88,10 +89,26 @@ class PostSitemap(Sitemap):
 SITEMAPS = {"lives": LiveSessionSitemap, "posts": PostSitemap}
 
 
+def sitemap_version(request, **_kwargs) -> tuple[str, datetime | None]:
+    """What the sitemap shows, named (liveblog.live.http_cache): every public live's position
+    and last save, and how many are still news (a live leaves Google News's window with no
+    event of its own)."""
+    recent = timezone.now() - NEWS_WINDOW
+    news = Q(status=LiveSession.Status.LIVE) | Q(ended_at__gte=recent)
+    summary = LiveSession.objects.exclude(status=LiveSession.Status.SCHEDULED).aggregate(
+        count=Count("pk"), seq=Sum("last_seq"), saved=Max("updated_at"), news=Count("pk", news)
+    )
+    saved = summary["saved"]
+    stamp = f"{saved.timestamp():.6f}" if saved else "-"
+    return f"{summary['count']}.{summary['seq'] or 0}.{stamp}.{summary['news']}", saved
+
+
+@validated(sitemap_version, SITEMAP)
 def sitemap_xml(request):
     return sitemap(request, SITEMAPS, template_name="liveblog/sitemap.xml")
 
 
+@validated(release_version, DEPLOYED)
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /editor/"]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")

@@ -4,7 +4,16 @@ from liveblog.delivery import catchup
 from liveblog.live import alerts, participation, views
 from liveblog.live.embed_page import live_embed
 from liveblog.live.feeds import SessionAtomFeed, SessionRssFeed
-from liveblog.live.http_cache import CATCH_UP, FEED, LIVE, POST, live_version, validated
+from liveblog.live.http_cache import (
+    CATCH_UP,
+    DEPLOYED,
+    FEED,
+    LIVE,
+    POST,
+    live_version,
+    release_version,
+    validated,
+)
 
 app_name = "live"
 
@@ -15,7 +24,11 @@ feed = validated(live_version, FEED)
 
 urlpatterns = [
     # Before "<slug:slug>/": the service worker's scope is every live page.
-    path("push-worker.js", alerts.push_worker, name="push-worker"),
+    path(
+        "push-worker.js",
+        validated(release_version, DEPLOYED)(alerts.push_worker),
+        name="push-worker",
+    ),
     path("alerts/<str:token>/stop/", alerts.stop, name="alerts-stop"),
     path("<slug:slug>/", live(views.live_session), name="session"),
     path("<slug:slug>/events", validated(live_version, CATCH_UP)(catchup.events), name="events"),

@@ -25,6 +25,18 @@ class LiveSessionQuerySet(models.QuerySet):
             .select_related("lead_photo__credit")
         )
 
+    def due_to_start(self, at) -> "LiveSessionQuerySet":
+        """Scheduled lives whose planned start has come by `at`, the earliest first."""
+        return self.filter(status=LiveSession.Status.SCHEDULED, scheduled_for__lte=at).order_by(
+            "scheduled_for", "id"
+        )
+
+    def due_to_end(self, at) -> "LiveSessionQuerySet":
+        """Running lives whose planned end has come by `at`, the earliest first."""
+        return self.filter(status=LiveSession.Status.LIVE, scheduled_end__lte=at).order_by(
+            "scheduled_end", "id"
+        )
+
     def listed(self) -> "LiveSessionQuerySet":
         """Home page order: live first, then scheduled (soonest first), then recently ended."""
         order = models.Case(

@@ -1,10 +1,11 @@
 """Readers take part: a question answered on the desk, polls voted in with and without
-JavaScript, totals following on another reader's page.
+JavaScript, totals following on another reader's page, a poll post edited on the desk.
 
 Votes and questions are sent to the daphne server from the browsers; the desk's
 answer is published there too, so readers get it through the server's own fan-out.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liveblog.domain.polls import create_poll_post
+from liveblog.models import Block, Poll, Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -162,3 +164,38 @@ def test_a_reader_without_javascript_votes_with_the_form(server, new_page, poll_
     expect(page.locator(".poll-meta")).to_contain_text("1 vote")
     page.get_by_role("link", name="Retour au direct").click()
     expect(page.get_by_role("heading", name="Votre pronostic")).to_be_visible()
+
+
+def test_an_editor_fixes_a_poll_posts_title_and_the_poll_stays_with_its_votes(
+    server, new_page, poll_session, editor
+):
+    post = Post.objects.get(session=poll_session)
+    reader = new_page()
+    reader.goto(f"{server.url}/live/{poll_session.slug}/")
+    reader.locator("[data-poll]").get_by_label("Amara").check()
+    reader.locator("[data-poll]").get_by_role("button", name="Voter").click()
+    expect(reader.locator("[data-poll] [data-poll-voted]")).to_be_visible()
+
+    desk = new_page()
+    log_in(desk, server, editor)
+    desk.goto(f"{server.url}/editor/{poll_session.slug}/posts/{post.pk}/edit/")
+    kept = desk.get_by_role("group", name="Bloc 1 · Sondage")
+    expect(kept).to_contain_text("Qui franchira la ligne en premier ?")
+    expect(kept).to_contain_text("Amara (1 vote)")
+    title = desk.get_by_label("Titre", exact=True)
+    title.click()
+    title.press("End")
+    # The editor types, then pauses past the autosave before sending, as people do.
+    with desk.expect_response(re.compile(r"/autosave/$"), timeout=LIVE * 2):
+        title.press_sequentially(" pour l'arrivée", delay=TYPING)
+    expect(title).to_have_value("Votre pronostic pour l'arrivée")
+    desk.get_by_role("button", name="Mettre à jour la publication").click()
+    expect(desk.locator(".messages")).to_contain_text("Publication mise à jour.")
+
+    updated = reader.locator("#posts article").filter(has_text="Votre pronostic pour l'arrivée")
+    expect(updated).to_be_visible(timeout=LIVE)
+    expect(updated.locator("[data-poll] .poll-meta")).to_contain_text("1 vote")
+    expect(updated.locator("[data-poll]")).to_contain_text("Qui franchira la ligne en premier ?")
+    poll = Poll.objects.get()
+    assert list(Block.objects.filter(poll=poll).values_list("post", flat=True)) == [post.pk]
+    assert poll.total_votes() == 1

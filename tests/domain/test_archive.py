@@ -2,15 +2,20 @@
 
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from liveblog.domain.notes import post_note
+from liveblog.domain.polls import cast_vote, flush_poll_results
 from liveblog.domain.posts import set_key_event, set_pinned
-from liveblog.domain.revisions import restore_revision
+from liveblog.domain.questions import answer_question, discard_question
+from liveblog.domain.revisions import restore_revision, snapshot
 from liveblog.domain.sessions import update_header
-from liveblog.models import AuditEntry, Block, LiveSession, Post, Revision, Rubric
+from liveblog.models import AuditEntry, Block, LiveSession, Poll, Post, Question, Revision, Rubric
 from liveblog.photos.renditions import make_renditions
 from tests.helpers import composer_data, paragraph
 
@@ -72,6 +77,24 @@ def full_session(client, session, journalist, editor, make_post, make_photo):
     return session
 
 
+def emptied_database() -> None:
+    """The database emptied, as on a new server."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert not LiveSession.objects.exists()
+
+
+def imported(archive: str, tmp_path) -> None:
+    """The archive imported by the command, from a file."""
+    path = tmp_path / "marathon.json"
+    path.write_text(archive, encoding="utf-8")
+    call_command("import_session", str(path), stdout=StringIO())
+
+
+def imported_into_an_empty_database(archive: str, tmp_path) -> None:
+    emptied_database()
+    imported(archive, tmp_path)
+
+
 def articles(html: str) -> list[str]:
     return re.findall(r"<article\b.*?</article>", html, flags=re.S)
 
@@ -84,12 +107,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_pa
     first = exported(slug)
     page_before = client.get(f"/live/{slug}/").content.decode()
     assert len(json.loads(first)["posts"]) == 5
-    call_command("flush", interactive=False, verbosity=0)
-    assert not LiveSession.objects.exists()
-    archive = tmp_path / "marathon.json"
-    archive.write_text(first, encoding="utf-8")
 
-    call_command("import_session", str(archive), stdout=StringIO())
+    imported_into_an_empty_database(first, tmp_path)
 
     assert exported(slug) == first
     page_after = client.get(f"/live/{slug}/").content.decode()
@@ -104,10 +123,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive_and_pa
 @pytest.mark.django_db(transaction=True)
 def test_posts_written_after_an_import_get_new_numbers(client, full_session, tmp_path, editor):
     first = exported(full_session.slug)
-    call_command("flush", interactive=False, verbosity=0)
-    archive = tmp_path / "marathon.json"
-    archive.write_text(first, encoding="utf-8")
-    call_command("import_session", str(archive), stdout=StringIO())
+    imported_into_an_empty_database(first, tmp_path)
     session = LiveSession.objects.get()
     highest = max(post["id"] for post in json.loads(first)["posts"])
     post = Post.objects.create(session=session, author=session.posts.first().author)
@@ -210,7 +226,6 @@ def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
     from django.test.utils import CaptureQueriesContext
 
     from liveblog.domain.archive import export_session
-    from liveblog.domain.revisions import snapshot
 
     def add_posts(count: int) -> None:
         for number in range(count):
@@ -236,3 +251,96 @@ def test_exporting_a_live_takes_as_many_queries_at_20_posts_as_at_5(
     assert queries() == at_five
     with django_assert_max_num_queries(12):
         export_session(session)
+
+
+@pytest.fixture
+def participating_session(
+    full_session, post_with_every_block, poll_post, voted_poll, editor, journalist
+):
+    """`full_session` with a post of every block kind, a poll with votes (its post with a
+    revision that names it), readers' questions (answered, waiting, discarded) and the
+    desk's notes."""
+    session = full_session
+    LiveSession.objects.filter(pk=session.pk).update(accepts_questions=True)
+    flush_poll_results(now=timezone.now() + timedelta(minutes=1))
+    snapshot(poll_post, by=editor)
+    answered = Question.objects.create(
+        session=session, text="Le pont de Bercy est-il fermé ?", name="Camille"
+    )
+    answer_question(question=answered, by=editor, answer="Oui, jusqu'à 15 h.", title="Le pont")
+    Question.objects.create(session=session, text="Où voir l'arrivée ?")
+    discard_question(
+        question=Question.objects.create(session=session, text="Qui paie les dossards ?"),
+        by=editor,
+    )
+    post_note(session=session, author=editor, text="Source confirmée ?", post=post_with_every_block)
+    post_note(session=session, author=journalist, text="Je file au pont.")
+    session.refresh_from_db()
+    return session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_with_every_block_a_poll_and_questions_comes_back_whole(
+    client, participating_session, voted_poll, tmp_path
+):
+    slug = participating_session.slug
+    first = exported(slug)
+    page_before = client.get(f"/live/{slug}/").content.decode()
+    archive = json.loads(first)
+    kinds = {block["kind"] for post in archive["posts"] for block in post["blocks"]}
+    assert kinds == set(Block.Kind.values)
+
+    imported_into_an_empty_database(first, tmp_path)
+
+    assert exported(slug) == first
+    page_after = client.get(f"/live/{slug}/").content.decode()
+    assert articles(page_after) == articles(page_before)
+    poll = Poll.objects.get()
+    assert [(c.label, c.votes) for c in poll.choices.all()] == [
+        ("Amara", 2),
+        ("Bruno", 0),
+        ("Chen", 1),
+    ]
+    assert (poll.question, poll.closes_at) == ("Qui gagnera le marathon ?", voted_poll.closes_at)
+    assert f'data-poll="{poll.pk}"' in page_after
+    imported = LiveSession.objects.get(slug=slug)
+    assert imported.accepts_questions
+    questions = [(q.text, q.status, q.answer and q.answer.title) for q in imported.questions.all()]
+    assert questions == [
+        ("Le pont de Bercy est-il fermé ?", "answered", "Le pont"),
+        ("Où voir l'arrivée ?", "pending", None),
+        ("Qui paie les dossards ?", "discarded", None),
+    ]
+    notes = [
+        (n.author.username, n.text, n.post and n.post.title)
+        for n in imported.desk_notes.order_by("id")
+    ]
+    assert notes == [
+        ("hugo", "Source confirmée ?", "Arrivée de la tête de course"),
+        ("jeanne", "Je file au pont.", None),
+    ]
+    # The imported poll takes votes on the live page as before.
+    cast_vote(poll=poll, choice_id=poll.choices.get(label="Bruno").pk)
+    assert poll.total_votes() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_poll_takes_the_next_free_number_and_its_post_and_revision_follow(
+    participating_session, tmp_path
+):
+    first = exported(participating_session.slug)
+    emptied_database()
+    # This server already has polls, one of them with the archive's poll's number.
+    number = json.loads(first)["polls"][0]["id"]
+    others = [Poll.objects.create(question="Un autre sondage ?", closes_at=timezone.now())]
+    while others[-1].pk < number:
+        others.append(Poll.objects.create(question="Encore un ?", closes_at=timezone.now()))
+    assert others[-1].pk == number
+
+    imported(first, tmp_path)
+
+    poll = Poll.objects.exclude(pk__in=[other.pk for other in others]).get()
+    post = Post.objects.get(title="Votre pronostic")
+    assert post.blocks.get(kind="poll").poll == poll
+    assert [block["poll"] for block in post.revisions.get().blocks] == [None, poll.pk]
+    assert poll.total_votes() == 3 and others[-1].total_votes() == 0

@@ -97,6 +97,55 @@ def unknown_event_kind(archive):
     archive["events"][-1]["kind"] = "post.exploded"
 
 
+def poll_not_kept(archive):
+    # As an archive written before polls were kept in it.
+    archive.pop("polls", None)
+    archive["posts"][0]["blocks"].append(
+        {
+            "kind": "poll",
+            "text": "",
+            "attribution": "",
+            "url": "",
+            "link_kind": "",
+            "link_title": "",
+            "photo": None,
+        }
+    )
+
+
+def one_choice_poll(archive):
+    archive["polls"] = [
+        {
+            "id": 1,
+            "question": "Qui gagnera ?",
+            "closes_at": "2025-10-21T12:00:00+00:00",
+            "created_at": "2025-10-21T08:00:00+00:00",
+            "closing_announced": False,
+            "choices": [{"label": "Amara", "votes": 3}],
+        }
+    ]
+
+
+def question_answered_elsewhere(archive):
+    archive["questions"] = [
+        {
+            "text": "Le pont est-il ouvert ?",
+            "name": "",
+            "status": "answered",
+            "sent_at": "2025-10-21T08:00:00+00:00",
+            "answer": 999_999,
+            "decided_by": None,
+            "decided_at": "2025-10-21T08:05:00+00:00",
+        }
+    ]
+
+
+def note_about_another_post(archive):
+    archive["notes"] = [
+        {"author": None, "post": 999_999, "text": "Vu.", "created_at": "2025-10-21T08:00:00+00:00"}
+    ]
+
+
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
@@ -111,6 +160,10 @@ def unknown_event_kind(archive):
         (script_link, "Saisissez une URL valide"),
         (bad_username, "Le nom d\u2019utilisateur « bad user! » n\u2019est pas valide"),
         (unknown_event_kind, "d\u2019un type inconnu"),
+        (poll_not_kept, "montre un sondage absent de l\u2019archive"),
+        (one_choice_poll, "doit avoir de 2 à 6 choix"),
+        (question_answered_elsewhere, "a pour réponse une publication absente"),
+        (note_about_another_post, "porte sur une publication absente"),
     ],
 )
 def test_a_hostile_archive_is_refused_with_a_message_and_nothing_is_written(

@@ -7,6 +7,7 @@ import feedparser
 import pytest
 
 from liveblog.domain.posts import delete_post, record_edit
+from liveblog.domain.sessions import start_session
 from liveblog.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,54 @@ def test_a_new_branding_is_not_answered_as_unchanged(client, live, django_user_m
     response = client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200
     assert "Le Courrier du Fleuve" in response.content.decode()
+
+
+def test_the_sitemap_robots_txt_and_alerts_worker_answer_a_conditional_request_with_304(
+    client, live
+):
+    for url in ["/sitemap.xml", "/robots.txt", "/live/push-worker.js"]:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert "public" in first["Cache-Control"] and "s-maxage=" in first["Cache-Control"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304, url
+        assert again.content == b""
+
+
+def test_a_new_post_or_a_live_starting_makes_the_sitemap_new_again(
+    client, live, make_post, make_session, editor
+):
+    session, _post = live
+    other = make_session(slug="soiree-electorale", status="scheduled", headline="Soirée électorale")
+    first = client.get("/sitemap.xml")
+    assert "/live/soiree-electorale/" not in first.content.decode()
+    make_post(session, title="Premier ravitaillement", minutes=5)
+    response = client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    start_session(session=other, by=editor)
+    started = client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert started.status_code == 200
+    assert "/live/soiree-electorale/" in started.content.decode()
+
+
+def test_a_live_s_pages_and_the_api_keep_one_copy_for_readers_of_every_language(client, live):
+    """A live's pages follow the live's language: a CDN keeps one copy, not one per browser."""
+    session, post = live
+    for url in [*public_urls(session, post)[1:], "/sitemap.xml", "/api/openapi.json"]:
+        french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.8")
+        assert "Accept-Language" not in french.get("Vary", ""), url
+        english = client.get(
+            url, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9", HTTP_IF_NONE_MATCH=french["ETag"]
+        )
+        assert english.status_code == 304, url
+
+
+def test_the_home_page_varies_with_the_browser_s_language_and_the_switcher_s_cookie(
+    client, live, settings
+):
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert {"Accept-Language", "Cookie"} <= {name.strip() for name in french["Vary"].split(",")}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert english.content != french.content
+    assert client.get("/", HTTP_IF_NONE_MATCH=french["ETag"]).status_code == 200

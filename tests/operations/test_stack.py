@@ -30,6 +30,7 @@ import pytest
 from PIL import Image
 from websockets.sync.client import connect
 
+from deploy.stack import BROTLI_MODULE
 from tests.helpers.servers import POSTGRES, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -268,6 +269,18 @@ def test_the_stack_serves_a_newsroom_night_through_nginx(stack):
 
     compressed, _ = reader_page.get("/live/marathon/", **{"Accept-Encoding": "gzip"})
     assert compressed.headers["Content-Encoding"] == "gzip"
+    # Brotli where nginx has Debian's module (`make nginx` installs it), gzip where not.
+    brotli = BROTLI_MODULE.exists()
+    needs(brotli or not os.environ.get("CI"), "nginx's brotli module is not installed")
+    for path in ("/live/marathon/", "/api/lives/marathon/posts/", "/live/marathon/feed.atom"):
+        response, content = reader_page.get(path, **{"Accept-Encoding": "gzip, deflate, br"})
+        assert response.status == 200, path
+        assert response.headers["Content-Encoding"] == ("br" if brotli else "gzip"), path
+        assert "Accept-Encoding" in response.headers["Vary"], path
+    for source in sources[:2]:
+        response, content = reader_page.get(source, **{"Accept-Encoding": "gzip, deflate, br"})
+        assert "Content-Encoding" not in response.headers, source
+        assert content[:3] in (b"\xff\xd8\xff", b"RIF"), source
 
     # Scheduled for the coming minute, from the desk; the scheduler publishes it.
     when = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)

@@ -13,23 +13,6 @@ from liveblog.models import Event, Poll
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def poll_post(session, editor):
-    return create_poll_post(
-        session=session,
-        by=editor,
-        question="Qui gagnera le marathon ?",
-        choices=["Amara", "Bruno", "Chen"],
-        closes_at=timezone.now() + timedelta(minutes=30),
-        title="Votre pronostic",
-    )
-
-
-@pytest.fixture
-def poll(poll_post):
-    return Poll.objects.get()
-
-
 def vote(client, session, poll, label="Amara", **extra):
     choice = poll.choices.get(label=label)
     url = reverse("live:poll-vote", args=[session.slug, poll.pk])
