@@ -56,7 +56,7 @@ def publish_submission(*, post: Post, by) -> None:
             "post.review_published",
             by=by,
             post=post,
-            detail={"author": author, "submitted_at": submitted_at.isoformat()},
+            detail={"author": author, "submitted_at": submitted_at and submitted_at.isoformat()},
         )
 
 
