@@ -72,6 +72,16 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def contributor(django_user_model):
+    """Amadou Sy, the marathon's correspondent at the 30th kilometre: his posts are reviewed."""
+    user = django_user_model.objects.create_user(
+        "amadou", password="pw-amadou-2026", first_name="Amadou", last_name="Sy"
+    )
+    user.groups.add(Group.objects.get_or_create(name="contributors")[0])
+    return user
+
+
+@pytest.fixture
 def make_photo(journalist):
     def make(caption="Les coureurs au départ.", credit=None, size=(64, 36), **fields) -> Photo:
         buffer = io.BytesIO()

@@ -19,6 +19,7 @@ from liveblog.domain.posts import (
     set_key_event,
     set_pinned,
 )
+from liveblog.domain.review import submit_for_review
 from liveblog.domain.sessions import archive_session, end_session, start_session, update_header
 from liveblog.models import (
     Block,
@@ -216,6 +217,8 @@ def change_state(post: Post, *, by, status: str, pinned: bool, key_event: bool) 
                 schedule_post(post=post, at=post.published_at, by=by)
             case Post.Status.DRAFT:
                 send_back_to_draft(post=post, by=by)
+            case Post.Status.SUBMITTED:
+                submit_for_review(post=post, by=by)
             case Post.Status.DELETED:
                 delete_post(post=post, by=by)
     if post.pinned != pinned:

@@ -539,6 +539,24 @@ ACCOUNTS = [
     # username, group, is_staff, is_superuser, first and last name
     ("journaliste", "journalists", False, False, "Jeanne", "Martin"),
     ("editeur", "editors", False, False, "Hugo", "Lefèvre"),
+    # A correspondent along the course: his posts wait in the marathon's review queue.
+    ("correspondant", "contributors", False, False, "Amadou", "Sy"),
     ("admin", None, True, True, "Admin", "Démo"),
 ]
 DEMO_PASSWORD = "demo-direct-2026"
+
+# What the correspondent sent for review on a live (liveblog.domain.review): the editor
+# finds it waiting in the desk's queue.
+CONTRIBUTIONS = {
+    "marathon-des-deux-rives": [
+        {
+            "title": "Au ravitaillement du 30e kilomètre",
+            "rubric": "ambiance",
+            "text": (
+                "Les bénévoles du 30e kilomètre ont préparé 12 000 gobelets et autant de "
+                "quartiers d'orange. Une fanfare joue sous le pont de la Tannerie ; les "
+                "coureurs lèvent la main en passant."
+            ),
+        },
+    ],
+}

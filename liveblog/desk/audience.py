@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from liveblog.delivery import audience_count
 from liveblog.desk.views import session_for
+from liveblog.domain.roles import can_see_desk_room, require
 from liveblog.models import LiveSession
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ RECENT_POSTS = 5
 @login_required
 def audience(request, slug: str):
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))
     try:
         context = audience_of(session)
     except Exception as error:

@@ -198,6 +198,28 @@ def say_sent_back_to_draft(detail):
     return _("%(who)s took “%(post)s” off the live page, back to drafts, at %(time)s."), {}
 
 
+def say_submitted(detail):
+    return _("%(who)s sent “%(post)s” for review at %(time)s."), {}
+
+
+def say_review_published(detail):
+    return _("%(who)s published “%(post)s”, sent for review by %(author)s, at %(time)s."), {
+        "author": detail.get("author", "")
+    }
+
+
+def say_review_returned(detail):
+    return _("%(who)s sent “%(post)s” back to its author at %(time)s: “%(note)s”."), {
+        "note": detail.get("note", "")
+    }
+
+
+def say_journalists_review(detail):
+    if detail.get("allowed"):
+        return _("%(who)s let the live's journalists review contributors' posts at %(time)s."), {}
+    return _("%(who)s left contributors' posts to the editors at %(time)s."), {}
+
+
 def say_session_created(detail):
     if detail.get("scheduled_for"):
         return _("%(who)s created the live “%(headline)s”, planned for %(start)s, at %(time)s."), {
@@ -318,6 +340,9 @@ SAYINGS: dict[str, Callable] = {
     "post.unscheduled": say_unscheduled,
     "post.sent_back_to_draft": say_sent_back_to_draft,
     "post.edited": say_edited,
+    "post.submitted": say_submitted,
+    "post.review_published": say_review_published,
+    "post.review_returned": say_review_returned,
     "post.deleted": say_deleted,
     "post.restored": say_restored,
     "post.pinned": say_pinned,
@@ -335,6 +360,7 @@ SAYINGS: dict[str, Callable] = {
     "session.rubric_offered": say_rubric_offered,
     "session.rubric_withdrawn": say_rubric_withdrawn,
     "session.reopened": say_reopened,
+    "session.journalists_review": say_journalists_review,
     "session.deleted": say_session_deleted,
     "rubric.created": say_rubric_created,
     "rubric.renamed": say_rubric_renamed,

@@ -20,7 +20,12 @@ from django.utils.translation import ngettext
 from liveblog.content.sanitize import sanitize_html
 from liveblog.content.social import PROVIDERS, describe_embed
 from liveblog.content.text import fold, html_to_plain, plain, plain_to_html, without_nul
-from liveblog.domain.roles import can_create_rubric, can_set_displayed_time, is_editor
+from liveblog.domain.roles import (
+    can_create_rubric,
+    can_set_displayed_time,
+    is_contributor,
+    is_editor,
+)
 from liveblog.models import Block, LinkCard, Photo, Poll, Rubric
 
 MAX_BLOCKS = 40
@@ -138,6 +143,8 @@ class PostForm(forms.Form):
                 ) % {"minutes": minutes}
             else:
                 del self.fields["displayed_at"]
+        if is_contributor(user):
+            del self.fields["scheduled_for"]  # an editor decides when their posts go out
         if not self["composer_key"].value():
             self.initial["composer_key"] = uuid.uuid4().hex
 

@@ -24,7 +24,15 @@ from liveblog.desk.composer import DATETIME_INPUT, PlainTextField, plain
 from liveblog.desk.posts import desk_url
 from liveblog.desk.session import editor_session
 from liveblog.domain import lives, sessions
-from liveblog.domain.roles import EDITORS, JOURNALISTS, can_run_lives, require
+from liveblog.domain.review import set_journalists_review
+from liveblog.domain.roles import (
+    CONTRIBUTORS,
+    EDITORS,
+    JOURNALISTS,
+    can_run_lives,
+    is_contributor,
+    require,
+)
 from liveblog.models import LiveSession, Photo, Rubric
 from liveblog.models.sessions import MAX_BACKDATE_MINUTES
 from liveblog.photos.imaging import accept_upload, store_photo
@@ -221,17 +229,30 @@ class PeopleForm(forms.Form):
             "displayed time. Never ahead of now (that is scheduling)."
         ),
     )
+    journalists_review = forms.BooleanField(
+        label=gettext_lazy("This live's journalists review contributors' posts too"),
+        required=False,
+        help_text=gettext_lazy(
+            "Editors always see the review queue; ticked, the journalists ticked above do too."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        desk_people = Q(groups__name__in=[JOURNALISTS, EDITORS])
+        desk_people = Q(groups__name__in=[JOURNALISTS, EDITORS, CONTRIBUTORS])
         self.fields["journalists"].queryset = (
             get_user_model()
             .objects.filter(desk_people, is_active=True)
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
-        self.fields["journalists"].label_from_instance = lives.person_name
+        self.fields["journalists"].label_from_instance = person_and_role
+
+
+def person_and_role(person) -> str:
+    """A name in the list of people, a contributor said as such (their posts are reviewed)."""
+    name = lives.person_name(person)
+    return _("%(name)s (contributor)") % {"name": name} if is_contributor(person) else name
 
 
 @login_required
@@ -240,6 +261,7 @@ def people(request, slug: str):
     initial = {
         "journalists": live.journalists.all(),
         "backdate_minutes": live.journalist_backdate_minutes,
+        "journalists_review": live.journalists_review,
     }
     form = PeopleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -249,6 +271,9 @@ def people(request, slug: str):
             )
             if (minutes := form.cleaned_data["backdate_minutes"]) is not None:
                 lives.set_backdating_rule(live=live, by=request.user, minutes=minutes)
+            set_journalists_review(
+                live=live, allowed=form.cleaned_data["journalists_review"], by=request.user
+            )
         messages.success(request, _("The live's people are saved."))
         return redirect(desk_url(live))
     context = {"session": live, "form": form}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from liveblog.delivery.desk_channel import tell_the_desk
 from liveblog.desk.views import session_for
 from liveblog.domain.notes import desk_thread, post_note
-from liveblog.domain.roles import is_editor
+from liveblog.domain.roles import can_see_desk_room, is_editor, require
 from liveblog.models import LiveSession, Post
 
 # The posts a note may be about: the latest ones, which the desk is talking about.
@@ -21,6 +21,7 @@ POSTS_TO_PICK = 20
 def notes(request, slug: str):
     """GET: the thread (the desk reloads it when its socket comes back). POST: send a note."""
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))
     if request.method != "POST":
         return render(request, "liveblog/desk_notes.html#thread", {"notes": desk_thread(session)})
     text = request.POST.get("text", "")

@@ -23,7 +23,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from liveblog.desk.views import post_for, session_for
 from liveblog.domain.posts import check_photos_publishable, record_edit
-from liveblog.domain.roles import can_edit_post, can_write_in, is_editor, require, uses_desk
+from liveblog.domain.roles import (
+    can_edit_post,
+    can_write_in,
+    is_contributor,
+    is_editor,
+    require,
+    uses_desk,
+)
 from liveblog.domain.sessions import update_header
 from liveblog.models import Block, LiveSession, Photo, Post
 from liveblog.photos.imaging import (
@@ -71,15 +78,28 @@ def upload(request):
     )
 
 
-def search_photos(query: str):
+def search_photos(query: str, user=None):
     """Photos whose caption, alt text or credit holds every word of `query`, newest first."""
-    photos = Photo.objects.select_related("credit").prefetch_related("renditions")
+    photos = photos_seen_by(user).select_related("credit").prefetch_related("renditions")
     for word in query.split():
         matches = Q()
         for field in SEARCHED_FIELDS:
             matches |= Q(**{f"{field}__icontains": word})
         photos = photos.filter(matches)
     return photos.order_by("-created_at", "-id")
+
+
+def photos_seen_by(user):
+    """The library: every photo for the staff; for a contributor, their own uploads and the
+    photos readers already see (a photo only in someone's draft is part of that draft)."""
+    if user is None or not is_contributor(user):
+        return Photo.objects.all()
+    public = (
+        Q(uploaded_by=user)
+        | Q(block__post__status=Post.Status.PUBLISHED)
+        | Q(pk__in=LiveSession.objects.filter(lead_photo__isnull=False).values("lead_photo"))
+    )
+    return Photo.objects.filter(pk__in=Photo.objects.filter(public).values("pk"))
 
 
 def reuse_in_post(post: Post, photo: Photo, *, by) -> Block:
@@ -104,6 +124,7 @@ class PhotoChoice(forms.Form):
 
 def chosen_photo(request) -> Photo:
     form = PhotoChoice(request.POST)
+    form.fields["photo"].queryset = photos_seen_by(request.user)
     if not form.is_valid():
         raise BadRequest(_("This photo is no longer in the library."))
     return form.cleaned_data["photo"]
@@ -134,7 +155,7 @@ def library_context(request, params, **extra) -> dict:
             post = None
     return {
         "query": query,
-        "photos": search_photos(query)[:RESULTS_SHOWN],
+        "photos": search_photos(query, request.user)[:RESULTS_SHOWN],
         "session": session,
         "post": post,
         "can_change_lead": session is not None and is_editor(request.user),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from liveblog.desk.views import session_for
 from liveblog.domain.polls import MAX_CHOICES, MIN_CHOICES, create_poll_post
+from liveblog.domain.roles import can_see_desk_room, require
 
 
 class PollForm(forms.Form):
@@ -47,6 +48,7 @@ class PollForm(forms.Form):
 @login_required
 def new_poll(request, slug: str):
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))  # readers' questions and polls: the staff's
     form = PollForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from liveblog.delivery.desk_channel import tell_review_changed
 from liveblog.desk.attachments import attach_cards, credit_labels, keep_uploaded_photos
 from liveblog.desk.composer import Composer, new_post_state, without_nuls
 from liveblog.desk.publishing import EditConflict, save_composer
@@ -28,7 +29,7 @@ from liveblog.desk.views import (
 )
 from liveblog.domain import posts as changes
 from liveblog.domain.revisions import history, restore_revision
-from liveblog.domain.roles import is_editor, require
+from liveblog.domain.roles import is_contributor, is_editor, require
 from liveblog.models import Draft, Post, Revision
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def compose(request, session, post: Post | None):
         return render_composer(request, session, composer, post=post, status=422)
     if asks_before_publishing(session, post, data):
         return confirm_publishing_after_end(request, session, post, data)
+    was_waiting = post is not None and post.status == Post.Status.SUBMITTED
     try:
         saved = save_composer(composer, by=request.user, session=session, post=post)
     except ValidationError as error:
@@ -100,6 +102,8 @@ def compose(request, session, post: Post | None):
         composer.post_form.add_error(None, DATABASE_UNAVAILABLE)
         return render_composer(request, session, composer, post=post, status=503)
     Draft.discard(request.user, session, post)
+    if was_waiting or saved.status == Post.Status.SUBMITTED:
+        tell_review_changed(saved)
     messages.success(request, saved_message(saved, is_new=post is None))
     if request.htmx and post is None:
         fresh = Composer.from_state(new_post_state(), user=request.user, session=session)
@@ -167,6 +171,8 @@ def confirm_publishing_after_end(request, session, post: Post | None, data):
 def saved_message(post: Post, *, is_new: bool) -> str:
     if post.status == Post.Status.SCHEDULED:
         return _("Post scheduled.")
+    if post.status == Post.Status.SUBMITTED:
+        return _("Sent for review: an editor will publish it, or send it back with a note.")
     if post.is_published:
         return _("Post published.") if is_new else _("Post updated.")
     return _("Draft saved.")
@@ -223,6 +229,7 @@ def toggle_key_event(request, slug: str, post_id: int):
 def toggle(request, slug: str, post_id: int, flag: str):
     session = session_for(request, slug)
     post = post_for(request, session, post_id)
+    require(not is_contributor(request.user))  # what stands out on the live is the editors' call
     if flag == "pinned":
         changes.set_pinned(post=post, pinned=not post.pinned, by=request.user)
     else:

@@ -16,7 +16,7 @@ from liveblog.domain.questions import (
     discard_question,
     set_accepts_questions,
 )
-from liveblog.domain.roles import is_editor, require
+from liveblog.domain.roles import can_see_desk_room, is_editor, require
 from liveblog.models import Question
 
 QUEUE_SHOWN = 50
@@ -44,11 +44,13 @@ def queue_context(request, session) -> dict:
 @login_required
 def queue(request, slug: str):
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))  # readers' questions and polls: the staff's
     return render(request, "liveblog/desk_questions.html", queue_context(request, session))
 
 
 def question_for(request, slug: str, question_id: int) -> Question:
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))  # readers' questions and polls: the staff's
     return get_object_or_404(
         Question.objects.select_related("session"), pk=question_id, session=session
     )
@@ -95,6 +97,7 @@ def answer(request, slug: str, question_id: int):
 @require_POST
 def toggle(request, slug: str):
     session = session_for(request, slug)
+    require(can_see_desk_room(request.user))  # readers' questions and polls: the staff's
     require(is_editor(request.user))
     set_accepts_questions(
         session=session, accepts=request.POST.get("accepts") == "1", by=request.user

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import pgettext
 
-from liveblog.domain.roles import is_editor
+from liveblog.domain.roles import is_contributor, is_editor
 from liveblog.models import Block, LiveSession, Post, Rubric
 
 # The desk redraws its timeline on every event of the session: it holds this many posts,
@@ -77,10 +77,8 @@ def timeline(session: LiveSession, user, filters: Filters | None = None) -> dict
     editor = is_editor(user)
     posts = matching(session.posts.for_display().select_related("session"), filters)
     if not editor:
-        # Journalists see drafts and scheduled posts of their own only.
-        posts = posts.filter(
-            ~Q(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED]) | Q(author=user)
-        )
+        # Journalists and contributors see published posts, and of the rest their own only.
+        posts = posts.filter(Q(status=Post.Status.PUBLISHED) | Q(author=user))
     if not editor or filters.show != "deleted":
         posts = posts.exclude(status=Post.Status.DELETED)
     pending = []
@@ -101,6 +99,7 @@ def timeline(session: LiveSession, user, filters: Filters | None = None) -> dict
     return {
         "session": session,
         "is_editor": editor,
+        "is_contributor": is_contributor(user),
         "filters": filters,
         "pending": pending,
         "listed": page[:DESK_TIMELINE_SIZE],

@@ -18,6 +18,7 @@ from liveblog.desk.login import ThrottledAuthenticationForm
 from liveblog.desk.timeline import DESK_TIMELINE_SIZE, Filters, timeline
 from liveblog.domain.roles import (
     can_edit_post,
+    can_review_in,
     can_run_lives,
     can_write_in,
     desk_sessions,
@@ -79,6 +80,7 @@ def desk_context(request, session, composer, *, post=None, draft=None, **extra) 
         "rubrics": offered_rubrics(session),
         "credit_labels": credit_labels(),
         "others_here": Presence.others_here(session, request.user),
+        "can_review": can_review_in(request.user, session),
         **timeline(session, request.user, Filters.of_request(request)),
         **extra,
     }

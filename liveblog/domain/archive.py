@@ -201,6 +201,9 @@ def post_data(post: Post, revisions: list[dict]) -> dict:
         **{name: json_value(getattr(post, name)) for name in POST_FIELDS},
         "status_before_delete": post.status_before_delete,
         "correction": post.correction,
+        # The review queue's state (liveblog.domain.review); absent from older archives.
+        "submitted_at": when(post.submitted_at),
+        "review_note": post.review_note,
         "created_at": when(post.created_at),
         "updated_at": when(post.updated_at),
         "blocks": [
@@ -510,6 +513,8 @@ def create_post(session: LiveSession, data: dict, people: dict, photos: dict, po
         **{name: moment(name, data[name]) for name in POST_FIELDS},
         status_before_delete=data.get("status_before_delete", status_before_delete(data)),
         correction=data.get("correction", ""),  # archives before notes were kept have none
+        submitted_at=moment("submitted_at", data.get("submitted_at")),
+        review_note=data.get("review_note", ""),
     )
     post.full_clean(validate_unique=False)
     post.save(force_insert=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.domain.audit import record_change
 from liveblog.domain.events import record_event
+from liveblog.domain.roles import check_may_publish
 from liveblog.models import Block, Event, Post
 
 Status = Post.Status
@@ -45,6 +46,7 @@ def check_photos_publishable(post: Post) -> None:
 
 def publish_post(*, post: Post, by, at: datetime | None = None) -> None:
     """Put the post in front of readers, now or at the (editor-chosen) time `at`."""
+    check_may_publish(by)
     check_photos_publishable(post)
     with transaction.atomic():
         post.status = Status.PUBLISHED
@@ -61,6 +63,7 @@ def publish_post(*, post: Post, by, at: datetime | None = None) -> None:
 
 def schedule_post(*, post: Post, at: datetime, by) -> None:
     """Hold the post back until `at`, when the scheduler publishes it."""
+    check_may_publish(by)
     check_photos_publishable(post)
     with transaction.atomic():
         post.status, post.published_at = Status.SCHEDULED, at

@@ -1,17 +1,21 @@
 """Who may do what on the desk. Every desk view asks here, server-side.
 
-Roles are groups: `journalists` write in the sessions they are assigned to and
-edit their own posts; `editors` do anything within any session; superusers
-(admins) do everything, including assigning people to sessions in the admin.
+Roles are groups: `contributors` write in the sessions they are assigned to but only
+send their posts for review (an editor publishes them); `journalists` write in the
+sessions they are assigned to and edit their own posts; `editors` do anything within
+any session; superusers (admins) do everything, including assigning people to sessions
+in the admin. Someone in several groups has the highest of their roles.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from liveblog.models import LiveSession, Photo, Post
 
 JOURNALISTS = "journalists"
 EDITORS = "editors"
+CONTRIBUTORS = "contributors"
 
 type AnyUser = User | AnonymousUser
 
@@ -29,8 +33,17 @@ def is_editor(user: AnyUser) -> bool:
     return user.is_authenticated and (user.is_superuser or EDITORS in group_names(user))
 
 
+def is_contributor(user: AnyUser) -> bool:
+    """Contributors only: correspondents, stringers, guest experts, whose posts an editor
+    checks before they go out. A journalist or editor who is also in the group is not one."""
+    if not user.is_authenticated or is_editor(user):
+        return False
+    groups = group_names(user)
+    return CONTRIBUTORS in groups and JOURNALISTS not in groups
+
+
 def uses_desk(user: AnyUser) -> bool:
-    return is_editor(user) or JOURNALISTS in group_names(user)
+    return is_editor(user) or bool({JOURNALISTS, CONTRIBUTORS} & group_names(user))
 
 
 def desk_sessions(user: AnyUser):
@@ -49,10 +62,36 @@ def can_write_in(user: AnyUser, session: LiveSession) -> bool:
     return uses_desk(user) and session.journalists.filter(pk=user.pk).exists()
 
 
+def can_publish_in(user: AnyUser, session: LiveSession) -> bool:
+    """Publish and schedule: everyone who writes in the live except contributors."""
+    return can_write_in(user, session) and not is_contributor(user)
+
+
 def can_edit_post(user: AnyUser, post: Post) -> bool:
     if is_editor(user):
         return True
-    return post.author_id == user.pk and can_write_in(user, post.session)
+    if post.status == Post.Status.SUBMITTED and can_review_in(user, post.session):
+        return True  # a journalist reviewing where the live allows it
+    if post.author_id != user.pk or not can_write_in(user, post.session):
+        return False
+    # A contributor's post is theirs to rewrite only until they send it for review.
+    return not is_contributor(user) or post.status == Post.Status.DRAFT
+
+
+def can_review_in(user: AnyUser, session: LiveSession) -> bool:
+    """See the live's review queue, and publish or send back what contributors sent:
+    editors, and the live's journalists where the live lets them."""
+    if is_editor(user):
+        return True
+    if is_contributor(user) or not session.journalists_review:
+        return False
+    return can_write_in(user, session)
+
+
+def can_see_desk_room(user: AnyUser) -> bool:
+    """The desk's notes and audience: the staff of the live, not its contributors (notes
+    talk about other people's drafts)."""
+    return not is_contributor(user)
 
 
 def can_describe_photo(user: AnyUser, photo: Photo) -> bool:
@@ -89,3 +128,18 @@ def require(allowed: bool) -> None:
     """Turns a refusal into a 403 page (anonymous people are sent to log in before this)."""
     if not allowed:
         raise PermissionDenied
+
+
+class NotAllowed(ValidationError):
+    """A domain function refusing this person, saying why in their language. A
+    ValidationError, so the composer shows it above the form with everything kept."""
+
+
+def check_may_publish(by) -> None:
+    """The one gate of publishing and scheduling: contributors send for review instead.
+    `by` None is the scheduler, publishing what an editor scheduled."""
+    if by is not None and is_contributor(by):
+        raise NotAllowed(
+            _("Contributors do not publish: send the post for review, an editor will publish it."),
+            code="contributor_publishes",
+        )

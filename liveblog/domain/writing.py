@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from liveblog.domain.audit import record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
+from liveblog.domain.review import publish_submission, submit_for_review
 from liveblog.domain.revisions import (
     block_values,
     number_of,
@@ -28,10 +29,17 @@ from liveblog.domain.revisions import (
     replace_blocks,
     snapshot,
 )
-from liveblog.domain.roles import can_set_displayed_time, is_editor
+from liveblog.domain.roles import (
+    NotAllowed,
+    can_set_displayed_time,
+    check_may_publish,
+    is_contributor,
+    is_editor,
+)
 from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
 
-Action = Literal["publish", "schedule", "draft"]
+# "submit": a contributor's draft sent to the live's review queue (liveblog.domain.review).
+Action = Literal["publish", "schedule", "draft", "submit"]
 
 
 class BlockContent(TypedDict, total=False):
@@ -175,6 +183,13 @@ def write_post(
     submission_key: str,
 ) -> Post:
     is_new = post is None
+    if not is_new and is_contributor(by) and post.status != Post.Status.DRAFT:
+        raise NotAllowed(
+            _("This post is no longer a draft: only an editor can change it now."),
+            code="contributor_edits",
+        )
+    if action in ("publish", "schedule"):
+        check_may_publish(by)
     check_polls_kept(post, blocks)
     with transaction.atomic():
         named = Rubric.named(rubric) if rubric else None
@@ -219,10 +234,14 @@ def write_post(
                 correction=post.correction if "correction" in changed else "",
             )
         if not post.is_published:
-            if action == "publish":
+            if action == "publish" and post.status == Post.Status.SUBMITTED:
+                publish_submission(post=post, by=by)
+            elif action == "publish":
                 publish_post(post=post, by=by, at=displayed_at or timezone.now())
             elif action == "schedule":
                 schedule_post(post=post, at=scheduled_for, by=by)
+            elif action == "submit":
+                submit_for_review(post=post, by=by)
             elif post.status == Post.Status.SCHEDULED:
                 send_back_to_draft(post=post, by=by)
         snapshot(post, by=by, blocks=written)

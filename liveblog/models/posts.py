@@ -59,8 +59,14 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED)
 
     def pending(self) -> "PostQuerySet":
-        """Not out yet: drafts and scheduled posts."""
-        return self.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED])
+        """Not out yet: drafts, posts waiting for review and scheduled posts."""
+        return self.filter(
+            status__in=[Post.Status.DRAFT, Post.Status.SUBMITTED, Post.Status.SCHEDULED]
+        )
+
+    def submitted(self) -> "PostQuerySet":
+        """The review queue: contributors' posts waiting for an editor, the oldest first."""
+        return self.filter(status=Post.Status.SUBMITTED).order_by("submitted_at", "id")
 
     def deleted(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.DELETED)
@@ -118,6 +124,8 @@ class Post(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        # A contributor's post waiting in the live's review queue (liveblog.domain.review).
+        SUBMITTED = "submitted", _("waiting for review")
         SCHEDULED = "scheduled", _("scheduled")
         PUBLISHED = "published", _("published")
         DELETED = "deleted", _("deleted")
@@ -151,6 +159,9 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     # Shown to readers as "Correction: …"; a silent typo fix leaves it empty.
     correction = models.CharField(_("correction note"), max_length=300, blank=True)
+    # When its contributor sent it for review; the editor's note when it was sent back.
+    submitted_at = models.DateTimeField(_("sent for review at"), null=True, blank=True)
+    review_note = models.CharField(_("note from the editor"), max_length=500, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
     key_event = models.BooleanField(_("key event"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -181,7 +192,7 @@ class Post(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "scheduled", "published", "deleted"]),
+                condition=Q(status__in=["draft", "submitted", "scheduled", "published", "deleted"]),
                 name="post_status_known",
             ),
             models.CheckConstraint(

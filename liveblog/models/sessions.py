@@ -141,6 +141,13 @@ class LiveSession(models.Model):
         default=0,
         validators=[MaxValueValidator(MAX_BACKDATE_MINUTES)],
     )
+    journalists_review = models.BooleanField(
+        _("journalists review contributions"),
+        default=False,
+        help_text=_(
+            "The live's journalists see the contributors' review queue and may publish from it."
+        ),
+    )
     journalists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned people"),

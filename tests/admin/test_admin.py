@@ -1,6 +1,8 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from liveblog.domain.roles import can_publish_in, can_write_in, is_contributor
 from liveblog.models import AuditEntry, Event, LiveSession, Post
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,17 @@ def test_a_post_deleted_in_admin_leaves_readers_pages_and_the_catch_up_log(
     caught_up = admin_client.get(f"/live/{session.slug}/events", {"after": 0}).content.decode()
     assert "Un nom à retirer" not in caught_up and "Secret" not in caught_up
     assert Event.objects.filter(session=session, kind="post.deleted").exists()
+
+
+def test_an_admin_makes_someone_a_contributor_with_the_group_the_migrations_made(
+    admin_client, django_user_model, session
+):
+    contributors = Group.objects.get(name="contributors")
+    person = django_user_model.objects.create_user("amadou", password="pw-amadou-2026")
+    page = admin_client.get(reverse("admin:auth_user_change", args=[person.pk]))
+    assert f'<option value="{contributors.pk}">contributors</option>' in page.content.decode()
+    person.groups.add(contributors)
+    session.journalists.add(person)
+    person = django_user_model.objects.get(pk=person.pk)
+    assert is_contributor(person) and can_write_in(person, session)
+    assert not can_publish_in(person, session)

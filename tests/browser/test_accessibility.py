@@ -14,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from liveblog.domain.posts import set_key_event, set_pinned
+from liveblog.domain.review import submit_for_review
 from liveblog.domain.sessions import update_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -115,6 +116,23 @@ def test_editors_desk_has_no_serious_accessibility_violation(
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, "the desk must not scroll sideways"
     screenshot(page)
+
+
+@pytest.mark.parametrize("who", ["editor", "contributor"])
+def test_the_review_queue_and_a_contributors_desk_have_no_serious_violation(
+    server, page, full_live, editor, contributor, make_post, who
+):
+    full_live.journalists.add(contributor)
+    waiting = make_post(full_live, title="Au 30e kilomètre", author=contributor, status="draft")
+    submit_for_review(post=waiting, by=contributor)
+    log_in(page, server, editor if who == "editor" else contributor)
+    page.goto(f"{server.url}/editor/{full_live.slug}/")
+    review = page.locator("#review")
+    expect(review).to_contain_text("Au 30e kilomètre")
+    if who == "editor":
+        review.get_by_text("Renvoyer", exact=True).click()
+        expect(review.get_by_label("Note pour le contributeur")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_ended_live_with_an_english_page_has_no_serious_violation(

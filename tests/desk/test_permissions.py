@@ -13,26 +13,32 @@ from django.utils import timezone
 
 from liveblog.delivery.routing import websocket_urls
 from liveblog.domain.polls import create_poll_post
+from liveblog.domain.posts import publish_post
+from liveblog.domain.review import submit_for_review
 from liveblog.domain.revisions import snapshot
 from liveblog.models import Post, Question
 from newsroom.asgi import application
 from tests.helpers import WAIT, ReaderSocket
 
-ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN = (
+ANONYMOUS, OUTSIDER, CONTRIBUTOR, ASSIGNED, EDITOR, ADMIN = (
     "anonymous",
     "journalist not assigned",
+    "contributor assigned",
     "journalist assigned",
     "editor",
     "admin",
 )
-ROLES = [ANONYMOUS, OUTSIDER, ASSIGNED, EDITOR, ADMIN]
+ROLES = [ANONYMOUS, OUTSIDER, CONTRIBUTOR, ASSIGNED, EDITOR, ADMIN]
 EVERYONE = ROLES
-DESK_USERS = [OUTSIDER, ASSIGNED, EDITOR, ADMIN]
+DESK_USERS = [OUTSIDER, CONTRIBUTOR, ASSIGNED, EDITOR, ADMIN]
+# The staff of the live: contributors write and send for review, nothing more.
 WRITERS = [ASSIGNED, EDITOR, ADMIN]
+CONTRIBUTORS_TOO = [CONTRIBUTOR, *WRITERS]
 EDITORS = [EDITOR, ADMIN]
 
 # (URL name, method, URL, roles allowed). {s} is the session, {own} the assigned
-# journalist's post, {other} the editor's, {deleted} a deleted post.
+# journalist's post, {other} the editor's, {deleted} a deleted post; the contributor's
+# {draft}, {sent} (waiting for review) and {out} (published by an editor).
 # Anonymous people are sent to log in wherever they are not allowed; others get a 403.
 CASES = [
     ("home", "get", "/", EVERYONE),
@@ -63,13 +69,13 @@ CASES = [
     ("desk:sessions", "get", "/editor/", DESK_USERS),
     ("desk:photos", "get", "/editor/photos/", DESK_USERS),
     ("desk:photo-upload", "post", "/editor/photos/upload/", DESK_USERS),
-    ("desk:session", "get", "/editor/{s}/", WRITERS),
-    ("desk:autosave", "post", "/editor/{s}/autosave/", WRITERS),
-    ("desk:presence", "post", "/editor/{s}/presence/", WRITERS),
+    ("desk:session", "get", "/editor/{s}/", CONTRIBUTORS_TOO),
+    ("desk:autosave", "post", "/editor/{s}/autosave/", CONTRIBUTORS_TOO),
+    ("desk:presence", "post", "/editor/{s}/presence/", CONTRIBUTORS_TOO),
     ("desk:audience", "get", "/editor/{s}/audience/", WRITERS),
     ("desk:notes", "get", "/editor/{s}/notes/", WRITERS),
     ("desk:notes", "post", "/editor/{s}/notes/", WRITERS),
-    ("desk:post-new", "post", "/editor/{s}/posts/new/", WRITERS),
+    ("desk:post-new", "post", "/editor/{s}/posts/new/", CONTRIBUTORS_TOO),
     ("desk:poll-new", "get", "/editor/{s}/polls/new/", WRITERS),
     ("desk:questions", "get", "/editor/{s}/questions/", WRITERS),
     ("desk:questions-toggle", "post", "/editor/{s}/questions/toggle/", EDITORS),
@@ -94,6 +100,17 @@ CASES = [
     ("desk:session-rubric-withdraw", "post", "/editor/{s}/rubrics/{rubric}/withdraw/", EDITORS),
     ("desk:audit", "get", "/editor/{s}/audit/", EDITORS),
     ("desk:session-export", "get", "/editor/{s}/export/", EDITORS),
+    ("desk:review", "get", "/editor/{s}/review/", [CONTRIBUTOR, *EDITORS]),
+    ("desk:review-publish", "post", "/editor/{s}/posts/{sent}/review/publish/", EDITORS),
+    ("desk:review-send-back", "post", "/editor/{s}/posts/{sent}/review/send-back/", EDITORS),
+    ("desk:post-edit", "get", "/editor/{s}/posts/{draft}/edit/", [CONTRIBUTOR, *EDITORS]),
+    ("desk:post-edit", "post", "/editor/{s}/posts/{draft}/edit/", [CONTRIBUTOR, *EDITORS]),
+    ("desk:post-edit", "get", "/editor/{s}/posts/{sent}/edit/", EDITORS),
+    ("desk:post-edit", "post", "/editor/{s}/posts/{out}/edit/", EDITORS),
+    ("desk:post-autosave", "post", "/editor/{s}/posts/{draft}/autosave/", [CONTRIBUTOR, *EDITORS]),
+    ("desk:post-pin", "post", "/editor/{s}/posts/{draft}/pin/", EDITORS),
+    ("desk:post-key-event", "post", "/editor/{s}/posts/{out}/key-event/", EDITORS),
+    ("desk:post-delete", "post", "/editor/{s}/posts/{out}/delete/", EDITORS),
     ("desk:post-edit", "get", "/editor/{s}/posts/{own}/edit/", WRITERS),
     ("desk:post-edit", "get", "/editor/{s}/posts/{other}/edit/", EDITORS),
     ("desk:post-edit", "post", "/editor/{s}/posts/{other}/edit/", EDITORS),
@@ -144,7 +161,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(session, make_post, make_photo, journalist, editor, django_user_model):
+def world(session, make_post, make_photo, journalist, editor, contributor, django_user_model):
     """A session, one post by the assigned journalist and one by the editor, and everyone."""
     session.journalists.add(journalist)
     outsider = django_user_model.objects.create_user("paul", password="pw-paul-2026")
@@ -159,8 +176,14 @@ def world(session, make_post, make_photo, journalist, editor, django_user_model)
     poll_post = create_poll_post(
         session=session, by=editor, question="Qui gagne ?", choices=["A", "B"], closes_at=closes
     )
+    session.journalists.add(contributor)
+    draft = make_post(session, title="Au 30e", author=contributor, status="draft")
+    sent = make_post(session, title="Six en tête", author=contributor, status="draft")
+    submit_for_review(post=sent, by=contributor)
+    out = make_post(session, title="Publié par le chef", author=contributor, status="draft")
+    publish_post(post=out, by=editor)
     people = {ANONYMOUS: None, OUTSIDER: outsider, ASSIGNED: journalist, EDITOR: editor}
-    people[ADMIN] = admin
+    people |= {ADMIN: admin, CONTRIBUTOR: contributor}
     urls = {
         "s": session.slug,
         "own": own.pk,
@@ -170,6 +193,9 @@ def world(session, make_post, make_photo, journalist, editor, django_user_model)
         "rubric": own.rubric_id,
         "question": question.pk,
         "poll": poll_post.blocks.get().poll_id,
+        "draft": draft.pk,
+        "sent": sent.pk,
+        "out": out.pk,
     }
     return {"session": session, "own": own, "other": other, "people": people, "urls": urls}
 

@@ -51,6 +51,7 @@ def test_demo_content_uses_every_block_status_and_feature():
     }
     assert set(marathon.posts.values_list("status", flat=True)) == {
         "draft",
+        "submitted",
         "scheduled",
         "published",
         "deleted",
@@ -72,7 +73,7 @@ def test_demo_content_uses_every_block_status_and_feature():
 
 def test_demo_accounts_can_log_in_with_their_roles(client):
     call_command("demo")
-    for username in ("journaliste", "editeur", "admin"):
+    for username in ("journaliste", "editeur", "correspondant", "admin"):
         # Through the login page, as a person (the lockout counts per name and address).
         answer = client.post(
             "/editor/login/", {"username": username, "password": "demo-direct-2026"}
@@ -86,6 +87,11 @@ def test_demo_accounts_can_log_in_with_their_roles(client):
         .exists()
     )
     assert get_user_model().objects.get(username="admin").is_superuser
+    correspondent = get_user_model().objects.get(username="correspondant")
+    assert correspondent.groups.filter(name="contributors").exists()
+    marathon = LiveSession.objects.get(slug="marathon-des-deux-rives")
+    waiting = marathon.posts.submitted().get()
+    assert (waiting.author, waiting.title) == (correspondent, "Au ravitaillement du 30e kilomètre")
 
 
 def test_demo_pages_render(client):

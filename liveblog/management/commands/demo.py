@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from liveblog.demo.content import (
     ACCOUNTS,
+    CONTRIBUTIONS,
     CREDITS,
     DEMO_PASSWORD,
     NEWSROOM,
@@ -19,6 +20,7 @@ from liveblog.demo.content import (
 )
 from liveblog.demo.images import demo_image, demo_logo
 from liveblog.domain.posts import delete_post, publish_post, record_edit, schedule_post, set_pinned
+from liveblog.domain.review import submit_for_review
 from liveblog.domain.sessions import end_session, start_session
 from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Post, Rubric
 from liveblog.photos.renditions import make_renditions
@@ -106,7 +108,22 @@ def build_session(spec: dict, users: dict) -> LiveSession:
         build_post(session, post_spec, author, started, photos, users)
     if spec["status"] == "ended":
         end_session(session=session, by=users["editeur"], at=datetime.fromisoformat(spec["ended"]))
+    for contribution in CONTRIBUTIONS.get(spec["slug"], []):
+        send_for_review(session, contribution, users["correspondant"])
     return session
+
+
+def send_for_review(session, spec, contributor) -> Post:
+    session.journalists.add(contributor)
+    post = Post.objects.create(
+        session=session,
+        author=contributor,
+        title=spec["title"],
+        rubric=Rubric.named(spec["rubric"]),
+    )
+    Block.objects.create(post=post, position=0, kind=Block.Kind.PARAGRAPH, text=spec["text"])
+    submit_for_review(post=post, by=contributor)
+    return post
 
 
 def build_post(session, spec, author, started, photos, users) -> Post:
