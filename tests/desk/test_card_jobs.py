@@ -127,7 +127,7 @@ def test_a_title_typed_while_the_card_was_being_read_wins_over_the_late_card(
 def test_a_card_asked_for_waits_in_the_database_and_is_read_once(providers, settings):
     settings.TASKS = DATABASE_BACKEND
     ask_for_card(X_POST)
-    ask_for_card(X_POST)
+    ask_for_card(X_POST, again=True)  # "Afficher la carte" pressed again while it waits
     job = DBTaskResult.objects.get()
     assert job.args_kwargs["args"] == [X_POST]
     assert LinkCard.objects.get().status == LinkCard.Status.PENDING
