@@ -252,7 +252,7 @@ class BlockForm(forms.Form):
 
     @property
     def card(self) -> LinkCard | None:
-        """The card read for this embed's or link's URL, failed or not, for the preview."""
+        """The card of this embed's or link's URL (read, failed or being read), for the preview."""
         url = self["url"].value()
         if self.kind_name not in (Block.Kind.EMBED, Block.Kind.LINK) or not url:
             return None
