@@ -81,7 +81,7 @@ demo: setup
 demo serve: export SITE_URL ?= http://$(HOST):$(PORT)
 
 # The scheduler publishes scheduled posts at their time and the worker makes photos'
-# renditions; they live and die with the server.
+# renditions and reads embed and link cards; they live and die with the server.
 serve:
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \

@@ -168,8 +168,8 @@ class Stack:
             "[program:scheduler]",
             f"command={python} manage.py run_scheduler",
             *program_defaults(self.dir, "scheduler"),
-            # Photo renditions: jobs wait in the database, so one left when it stops is done
-            # after the restart.
+            # Photo renditions and cards: jobs wait in the database, so one left when it
+            # stops is done after the restart.
             "[program:worker]",
             f"command={python} manage.py db_worker --no-reload",
             *program_defaults(self.dir, "worker"),

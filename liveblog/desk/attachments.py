@@ -1,5 +1,5 @@
 """Photos sent from the composer: stored as soon as they arrive, credited, described.
-Cards of the embeds and links in it: read from their sites when the composer is sent.
+Cards of the embeds and links in it: asked of the worker when the composer is sent.
 
 Kept in one place because uploads will grow (renditions, EXIF, drag and drop).
 """
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from liveblog.content.social import describe_embed
 from liveblog.content.text import plain
-from liveblog.desk.cards import card_for
+from liveblog.desk.cards import ask_for_card
 from liveblog.desk.composer import MAX_BLOCKS
+from liveblog.domain.cards import card_fills, is_unfilled, waiting_title
 from liveblog.domain.photos import credit_named
 from liveblog.models import LinkCard, Photo, PhotoCredit
 from liveblog.photos.imaging import (
@@ -100,12 +101,13 @@ CARD_KINDS = ("embed", "link")
 CARD_URL = forms.URLField(max_length=500, assume_scheme="https")
 
 
-def attach_cards(data, *, refresh: str = "") -> None:
-    """Read the card of each embed and related link in the composer post (`data`, a mutable
-    copy) whose URL has none yet, and fill the block's empty fields from it once per URL
-    (`card_of` remembers which), for the journalist to check or correct. `refresh` is the
-    composer's change: `card-<n>` reads block n's card again. A card that cannot be read
-    changes nothing: the block is then a plain link, filled in by hand."""
+def attach_cards(data, *, change: str = "") -> None:
+    """Ask for the card of each embed and related link in the composer post (`data`, a
+    mutable copy) whose URL has none yet, and fill the block's empty fields from a card
+    already read, once per URL (`card_of` remembers which), for the journalist to check or
+    correct. `change` is the composer's change: `card-<n>` asks for block n's card again.
+    Nothing is read from another site here (liveblog.desk.cards): a related link sent
+    while its card is being read takes its address as title, until the card gives one."""
     if not settings.LIVEBLOG_CARDS_FETCH:
         return
     for index in range(blocks_sent(data)):
@@ -119,20 +121,22 @@ def attach_cards(data, *, refresh: str = "") -> None:
             continue
         if kind == "embed" and not describe_embed(url).is_known:
             continue
-        card, _fresh = card_for(url, refresh=refresh == f"card-{index}")
+        card = ask_for_card(url, again=change == f"card-{index}")
         if card.is_read and data.get(prefix + "card_of") != url:
             fill_from_card(data, prefix, kind, card)
             data[prefix + "card_of"] = url
+        elif untitled_link_being_read(data, prefix, card) and not change:
+            data[prefix + "link_title"] = waiting_title(url)
+
+
+def untitled_link_being_read(data, prefix: str, card: LinkCard) -> bool:
+    untitled = not data.get(prefix + "link_title", "").strip()
+    return data.get(prefix + "kind") == "link" and card.is_being_read and untitled
 
 
 def fill_from_card(data, prefix: str, kind: str, card: LinkCard) -> None:
-    found = (
-        {"text": card.text, "attribution": card.author}
-        if kind == "embed"
-        else {"link_title": card.title, "text": card.text}
-    )
-    for name, value in found.items():
-        if value and not data.get(prefix + name, "").strip():
+    for name, value in card_fills(kind, card).items():
+        if value and is_unfilled(name, data.get(prefix + name, ""), card.url):
             data[prefix + name] = value
 
 

@@ -259,7 +259,7 @@ class BlockForm(forms.Form):
 
     @property
     def card(self) -> LinkCard | None:
-        """The card read for this embed's or link's URL, failed or not, for the preview."""
+        """The card of this embed's or link's URL (read, failed or being read), for the preview."""
         url = self["url"].value()
         if self.kind_name not in (Block.Kind.EMBED, Block.Kind.LINK) or not url:
             return None
@@ -444,12 +444,13 @@ def state_of(post) -> dict:
         "version": post.version,
         "blocks-TOTAL_FORMS": 0,
     }
-    for index, block in enumerate(post.blocks.select_related("photo__credit")):
+    for index, block in enumerate(post.blocks.select_related("photo__credit", "card")):
         fields = {name: getattr(block, name) for name in BLOCK_FIELDS if hasattr(block, name)}
         fields["photo"] = block.photo_id or ""
         fields["poll"] = block.poll_id or ""
         fields["text_format"] = "html" if block.kind == Block.Kind.PARAGRAPH else ""
-        fields["card_of"] = block.url if block.card_id else ""
+        # A card still being read fills the block on the next save (liveblog.desk.attachments).
+        fields["card_of"] = block.url if block.card and block.card.is_read else ""
         if block.photo:
             fields |= {
                 "caption": block.photo.caption,

@@ -71,7 +71,7 @@ def compose(request, session, post: Post | None):
     data = without_nuls(request.POST)
     refused = keep_uploaded_photos(data, request.FILES, request.user)
     # Before validation: a related link whose page gives its title needs none typed.
-    attach_cards(data, refresh=data.get("change", ""))
+    attach_cards(data, change=data.get("change", ""))
     if change := data.get("change"):
         if change == "clear":
             Draft.discard(request.user, session, post)

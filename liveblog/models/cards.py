@@ -9,11 +9,15 @@ class LinkCard(models.Model):
 
     The card belongs to the URL, not to a block: a post's blocks are rewritten on every
     save, and the same video may be embedded in three posts. Blocks point to it.
+
+    The worker reads it (liveblog.desk.cards), never the journalist's request: a card
+    asked for is `requested_at` until read, `claimed_at` while one worker reads it.
     """
 
     class Status(models.TextChoices):
         OK = "ok", _("read")
         FAILED = "failed", _("could not be read")
+        PENDING = "pending", _("being read")
 
     url = models.URLField(_("URL"), max_length=500, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -37,14 +41,18 @@ class LinkCard(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
-    fetched_at = models.DateTimeField(_("fetched at"))
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    # A fetch asked of the worker and not yet done: the desk says the card is being read.
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    # Since when one worker reads it: no other reads the same URL meanwhile.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("link card")
         verbose_name_plural = _("link cards")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["ok", "failed"]), name="link_card_status_known"
+                condition=Q(status__in=["ok", "failed", "pending"]), name="link_card_status_known"
             ),
         ]
 
@@ -54,3 +62,7 @@ class LinkCard(models.Model):
     @property
     def is_read(self) -> bool:
         return self.status == self.Status.OK
+
+    @property
+    def is_being_read(self) -> bool:
+        return self.requested_at is not None
