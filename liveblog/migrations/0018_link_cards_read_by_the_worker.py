@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liveblog', '0016_corrections_history_backdating_rule'),
+        ('liveblog', '0017_contributors_review_queue'),
     ]
 
     operations = [
