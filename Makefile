@@ -99,9 +99,13 @@ test-unit: test-setup nginx
 	$(BIN)/pytest tests --ignore=tests/browser
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
-# async Channels tests cannot share one event loop.
+# async Channels tests cannot share one event loop. They spend most of their time waiting
+# (a person's typing pace, the page's timers), so BROWSER_WORKERS processes share them out
+# a file at a time, each with its own server, test database and Redis database.
+BROWSER_WORKERS ?= 2
 test-browser: test-setup chromium
-	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(BIN)/pytest tests/browser; \
+	@if ls tests/browser/test_*.py >/dev/null 2>&1; then \
+		$(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
 	else echo "no browser tests yet"; fi
 
 test: lint test-unit test-browser

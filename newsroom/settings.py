@@ -11,6 +11,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -29,6 +30,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Test workers running side by side (pytest-xdist: `make test-browser`) each have a test
+# database of their own; each gets a Redis database of its own too (10, 11, …), so their
+# lives never share a channel group, a cached page or a lockout. Their servers inherit it.
+if REDIS_URL and (test_worker := os.environ.get("PYTEST_XDIST_WORKER", "")):
+    worker_db = f"/{10 + int(test_worker.removeprefix('gw'))}"
+    REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=worker_db))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -188,10 +188,21 @@ def test_a_reload_right_after_typing_brings_back_every_word(server, page, jeanne
     page.keyboard.type(TITLE, delay=PACE)
     paragraph(page).click()
     page.keyboard.type(TEXT, delay=PACE)
+    # The status line says so, until the words reach the server and it says "saved at":
+    # every text the line shows is kept, however briefly.
+    page.add_init_script(
+        """window.said = [];
+        new MutationObserver(() => {
+          const status = document.querySelector("[data-autosave]");
+          if (status) window.said.push(status.textContent.trim());
+        }).observe(document, { subtree: true, childList: true, characterData: true });"""
+    )
     page.reload()
     page.unroute(re.compile(r"/autosave/$"))
 
-    expect(page.get_by_text("Le brouillon gardé dans ce navigateur est revenu.")).to_be_visible()
+    page.wait_for_function(
+        "() => window.said.includes('Le brouillon gardé dans ce navigateur est revenu.')"
+    )
     expect(page.get_by_label("Titre", exact=True)).to_have_value(TITLE)
     expect(paragraph(page)).to_have_text(TEXT)
     # Sent on its own: the server gets the words this browser kept.
