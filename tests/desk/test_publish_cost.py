@@ -76,11 +76,13 @@ def test_a_desk_publish_answers_with_a_fresh_composer_and_the_new_post_line_only
     assert "Le vent se lève." in html
     assert 'id="timeline"' not in html
     assert "Le départ est donné" not in html
-    # The type-ahead suggestions stay on the page: the answer does not send them again.
+    # The type-ahead suggestions and the empty blocks to add stay on the page: the answer
+    # does not send them again.
     assert 'id="rubric-list"' not in html and 'id="credit-list"' not in html
+    assert "data-block-template" not in html
 
 
-def test_the_desk_page_offers_rubrics_and_credits_once_outside_the_composer(
+def test_the_desk_page_holds_suggestions_and_empty_blocks_once_outside_the_composer(
     jclient, assigned, make_photo
 ):
     Rubric.named("Météo")
@@ -92,6 +94,9 @@ def test_the_desk_page_offers_rubrics_and_credits_once_outside_the_composer(
     assert page.count('<datalist id="credit-list">') == 1
     assert '<option value="Météo">' in page and "Léa Moreau" in page
     assert 'list="rubric-list"' in composer and '<datalist id="rubric-list">' not in composer
+    kinds = re.findall(r'<template data-block-template="(\w+)">', page)
+    assert sorted(kinds) == ["embed", "link", "paragraph", "photo", "quote"]
+    assert "data-block-template" not in composer
 
 
 def test_a_desk_publish_with_a_filtered_timeline_redraws_that_timeline(
