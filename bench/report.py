@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench import cdn
+from bench import cdn, scenarios
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 APP_KINDS = ("uvicorn", "daphne")
@@ -234,6 +234,7 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
     lines += runs_section(results)
     lines += idle_section(results, images, root)
     lines += page_section(results, images, root)
+    lines += throughput_section(results)
     lines += publish_section(results)
     lines += storm_section(results)
     if (out / "cdn.json").exists():
@@ -316,6 +317,40 @@ def idle_section(results: dict, images: dict, root: Path) -> list[str]:
             f"{mib(step['idle']['rss'])} | {per[0]:.1f} | {per[1]:.2f} |"
         )
     return [*lines, ""]
+
+
+def throughput_section(results: dict) -> list[str]:
+    found = results.get("throughput")
+    if not found:
+        return []
+    lines = [
+        "## Page throughput: the cached live page against a trivial view",
+        "",
+        f"`{results['command']}`: {found['server']}, {found['concurrency']} HTTP clients (a new "
+        f"connection per request) for {results['parameters']['http_seconds']:g} s each, the "
+        f"trivial view (`{scenarios.TRIVIAL_PATH}`) then the cached live page of 20 posts, on the "
+        "same server, run after run. Goal (issue 15): the page ≥ 80% of the trivial view, and "
+        "the trivial view ≥ 1,000 req/s on a quiet machine.",
+        "",
+        "| run | trivial req/s | page req/s | page / trivial | server CPU ms/request "
+        "(trivial, page) | load average | other processes' CPU |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for number, run in enumerate(found["runs"], 1):
+        trivial, page, load = run["trivial"], run["page"], run["load"]
+        lines.append(
+            f"| {number} | {trivial['rps']:.0f} | {page['rps']:.0f} | {run['ratio']:.0%} | "
+            f"{trivial['server_cpu_ms_per_request']:.2f}, {page['server_cpu_ms_per_request']:.2f} | "
+            f"{load['loadavg_start']:.2f} → {load['loadavg_end']:.2f} | "
+            f"{load['others_cpu_percent']:.0f}% |"
+        )
+    lines += [
+        "",
+        f"Median: trivial {found['trivial_rps']:.0f} req/s, page {found['page_rps']:.0f} req/s, "
+        f"ratio {found['ratio']:.0%}.",
+        "",
+    ]
+    return lines
 
 
 def page_section(results: dict, images: dict, root: Path) -> list[str]:

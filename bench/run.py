@@ -91,7 +91,9 @@ def main() -> int:
     parser.add_argument("--mode", choices=MODES, default="quick")
     parser.add_argument("--out", type=Path, help="where results.json, the report and plots go")
     parser.add_argument("--no-plots", action="store_true", help="skip matplotlib")
-    parser.add_argument("--only", nargs="*", help="scenarios to run (fanout, page, storm)")
+    parser.add_argument(
+        "--only", nargs="*", help="scenarios to run (fanout, page, throughput, storm)"
+    )
     parser.add_argument("--runs", type=int, help="runs of each fan-out configuration")
     args = parser.parse_args()
     mode = MODES[args.mode]
@@ -101,7 +103,7 @@ def main() -> int:
         ROOT / ("bench/results" if mode.name == "full" else f"bench-results/{mode.name}")
     )
     out.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ("fanout", "page", "storm"))
+    wanted = set(args.only or ("fanout", "page", "throughput", "storm"))
 
     from bench import publishing
 
@@ -135,6 +137,11 @@ def main() -> int:
             for n in mode.page_posts
         }
         results["page"] = scenarios.reader_page(mode, sessions)
+        save(out, results)
+    if "throughput" in wanted:
+        print("page throughput against a trivial view", flush=True)
+        session = publishing.session_with_posts(publishing.slug("page-20"), 20)
+        results["throughput"] = scenarios.page_throughput(mode, session)
         save(out, results)
     if "storm" in wanted:
         print("reconnect storm", flush=True)

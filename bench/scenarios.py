@@ -340,6 +340,42 @@ def reader_page(mode: Mode, sessions: dict[int, object]) -> dict:
     return result
 
 
+# Issue 15's page goal: the cached live page at 80% or more of a trivial Django view's
+# throughput on the same server in the same run. /robots.txt is that view: a URL, a view,
+# a few lines of text, every middleware around it.
+TRIVIAL_PATH = "/robots.txt"
+
+
+def page_throughput(mode: Mode, session, runs: int | None = None) -> dict:
+    """The cached live page against a trivial view, on one uvicorn process, `runs` times
+    (the mode's by default): each run measures both, one after the other, on the same
+    server, and says what the rest of the machine was doing meanwhile."""
+    server, crowd = Server("uvicorn", 1), Crowd(mode.client_processes)
+    page_url = f"{server.url}{session.get_absolute_url()}"
+    result = {"server": "uvicorn x1", "concurrency": mode.http_concurrency, "runs": []}
+    try:
+        server.start()
+        for _run in range(runs or mode.runs):
+            load = MachineLoad(server, crowd)
+            trivial = http_load(crowd, server, f"{server.url}{TRIVIAL_PATH}", mode)
+            page = http_load(crowd, server, page_url, mode)
+            result["runs"].append(
+                {
+                    "trivial": trivial,
+                    "page": page,
+                    "ratio": page["rps"] / max(trivial["rps"], 1e-9),
+                    "load": load.finish(),
+                }
+            )
+    finally:
+        crowd.quit()
+        server.close()
+    for name in ("trivial", "page"):
+        result[f"{name}_rps"] = statistics.median(run[name]["rps"] for run in result["runs"])
+    result["ratio"] = statistics.median(run["ratio"] for run in result["runs"])
+    return result
+
+
 def http_load(crowd: Crowd, server: Server, url: str, mode: Mode) -> dict:
     get(url)
     cpu = server.cpu_seconds()

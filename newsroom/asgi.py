@@ -1,9 +1,12 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from newsroom.handler import SyncStackASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+django_asgi_app = SyncStackASGIHandler()
 
 # These need Django set up first.
 from channels.routing import ProtocolTypeRouter  # noqa: E402

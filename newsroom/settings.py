@@ -238,7 +238,8 @@ if REDIS_URL:
     # Shared by every server process: login throttling counts, presence, cached fragments.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one connection pool per process (not one per request).
+            "BACKEND": "liveblog.resilient_cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "liveblog",
             # An unreachable Redis is a cache miss (liveblog.resilient_cache), and a quick one:

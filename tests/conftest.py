@@ -13,7 +13,7 @@ from PIL import Image
 from liveblog.domain.polls import cast_vote, create_poll_post
 from liveblog.domain.posts import delete_post, publish_post, schedule_post
 from liveblog.domain.sessions import end_session, start_session
-from liveblog.models import Block, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
+from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
 from liveblog.resilient_cache import ResilientCache
 from tests.helpers import START
 from tests.helpers.services import MARKERS, REQUIRE
@@ -45,6 +45,8 @@ def test_settings(settings, tmp_path):
     # A Redis stopped by an earlier test must not make this one's cache look down.
     for shared in ResilientCache.instances:
         shared.forget_outage()
+    # Nor an earlier test's branding, kept in the process for a moment.
+    Branding.forget()
     # Real hashing costs half a second per user; tests need accounts, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

@@ -54,7 +54,21 @@ def fan_out(event: Event) -> None:
         log.exception("event %s not fanned out; readers will catch up from the log", event)
         mark_delivery_delayed(event.session_id)
     else:
-        mark_delivery_resumed(event.session_id)
+        if delay_may_be_marked(event):
+            mark_delivery_resumed(event.session_id)
+
+
+def delay_may_be_marked(event: Event) -> bool:
+    """Whether clearing the live's "delivery delayed" mark is worth a query: not when the
+    live, read by the very request that made the change, had none (the common case: one
+    UPDATE less per publish). A mark set since by another process is cleared by the next
+    event or by a process that finds its readers current (liveblog.delivery.audience)."""
+    if not Event.session.is_cached(event):
+        return True
+    session = event.session
+    return "delivery_delayed_since" in session.get_deferred_fields() or (
+        session.delivery_delayed_since is not None
+    )
 
 
 async def send_within(layer, group: str, message: dict) -> None:

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from liveblog.delivery.desk_channel import tell_review_changed
-from liveblog.desk.attachments import attach_cards, credit_labels, keep_uploaded_photos
+from liveblog.desk.attachments import attach_cards, keep_uploaded_photos
 from liveblog.desk.composer import Composer, new_post_state, without_nuls
 from liveblog.desk.publishing import EditConflict, save_composer
 from liveblog.desk.timeline import Filters, with_summaries
 from liveblog.desk.views import (
     composer_for_post,
     desk_context,
-    offered_rubrics,
     post_for,
     session_for,
 )
@@ -101,7 +100,6 @@ def compose(request, session, post: Post | None):
         log.exception("saving a post of session %s failed", session.pk)
         composer.post_form.add_error(None, DATABASE_UNAVAILABLE)
         return render_composer(request, session, composer, post=post, status=503)
-    Draft.discard(request.user, session, post)
     if was_waiting or saved.status == Post.Status.SUBMITTED:
         tell_review_changed(saved)
     messages.success(request, saved_message(saved, is_new=post is None))
@@ -119,12 +117,10 @@ def render_published(request, session, composer, saved: Post, filters: Filters):
     of the timeline, nothing else. The rest of the timeline (counts, colleagues' posts) is
     redrawn by the desk page itself when the post's event comes back (desk.js); rendering
     the whole timeline here cost most of a publish's server time."""
-    row = Post.objects.for_display().select_related("session").get(pk=saved.pk)
+    row = saved.for_display()  # in hand for a text post: not read again
     context = {
         "session": session,
         "composer": composer,
-        "rubrics": offered_rubrics(session),
-        "credit_labels": credit_labels(),
         "filters": filters,
         "is_editor": is_editor(request.user),
         "new_row": with_summaries([row])[0],

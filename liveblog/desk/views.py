@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.db.models import Exists, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from liveblog.domain.roles import (
     can_run_lives,
     can_write_in,
     desk_sessions,
+    live_for,
     require,
     uses_desk,
 )
@@ -37,7 +39,10 @@ class LoginView(auth_views.LoginView):
 
 def session_for(request, slug: str) -> LiveSession:
     """The session named in the URL, if this person may write in it (403 otherwise)."""
-    session = get_object_or_404(LiveSession, slug=slug)
+    try:
+        session = live_for(request.user, slug=slug)
+    except LiveSession.DoesNotExist:
+        raise Http404 from None
     require(can_write_in(request.user, session))
     return session
 
@@ -77,8 +82,9 @@ def desk_context(request, session, composer, *, post=None, draft=None, **extra) 
         "composer": composer,
         "post": post,
         "draft": draft,
+        # Read only by a whole page (desk_composer.html): lazy, so htmx answers skip them.
         "rubrics": offered_rubrics(session),
-        "credit_labels": credit_labels(),
+        "credit_labels": credit_labels,
         "others_here": Presence.others_here(session, request.user),
         "can_review": can_review_in(request.user, session),
         **timeline(session, request.user, Filters.of_request(request)),

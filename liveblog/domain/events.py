@@ -40,8 +40,11 @@ def on_event_committed(callback: Callable[[Event], None]) -> None:
         _subscribers.append(callback)
 
 
-def record_event(session: LiveSession, kind: str, post: Post | None = None) -> Event:
-    """Append the session's next event. Must run inside the transaction that made the change."""
+def record_event(
+    session: LiveSession, kind: str, post: Post | None = None, *, first: bool = False
+) -> Event:
+    """Append the session's next event. Must run inside the transaction that made the change.
+    `first`: the post was created in this very transaction, so it has no earlier event."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change")
     # Rendered first, from this transaction's own writes: the post's HTML costs most of a
@@ -49,16 +52,31 @@ def record_event(session: LiveSession, kind: str, post: Post | None = None) -> E
     html, data = event_content(session, kind, post)
     # The UPDATE takes the session row's write lock until commit, so concurrent
     # publishers queue here and sequence numbers come out gap-free and unique.
-    LiveSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
-    session.last_seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    session.last_seq = next_seq(session)
     event = Event(session=session, seq=session.last_seq, kind=kind, post=post)
     event.html, event.data = html, data
-    supersede_earlier(session, kind, post)
+    if not first:
+        supersede_earlier(session, kind, post)
     event.save()
     for callback in _subscribers:
         # Robust: a failed delivery is logged; the change itself is committed and in the log.
         transaction.on_commit(partial(callback, event), robust=True)
     return event
+
+
+def next_seq(session: LiveSession) -> int:
+    """Number the session's next event: one UPDATE … RETURNING (SQLite 3.35+, PostgreSQL)
+    where the update and the read of the new number were two round trips."""
+    connection = transaction.get_connection()
+    if connection.vendor not in ("sqlite", "postgresql"):
+        LiveSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
+        return LiveSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    table, seq, pk = map(connection.ops.quote_name, (LiveSession._meta.db_table, "last_seq", "id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {seq} = {seq} + 1 WHERE {pk} = %s RETURNING {seq}", [session.pk]
+        )
+        return cursor.fetchone()[0]
 
 
 def event_content(session: LiveSession, kind: str, post: Post | None) -> tuple[str, dict]:
@@ -99,7 +117,8 @@ def render_event(session: LiveSession, kind: str, post: Post | None) -> tuple[st
         data = {"post": post.pk}
         if kind == Event.Kind.POST_DELETED:
             return "", data
-        post = Post.objects.for_display().get(pk=post.pk)
+        # The post just written is in hand whole (see Post.for_display); others are read.
+        post = post.for_display()
         post.session = session
         html = render_to_string("liveblog/live.html#post", {"post": post, "session": session})
         return html, {**data, "pinned": post.pinned, "sort": sort_key(post)}

@@ -22,12 +22,19 @@ from liveblog.models import Block, Event, Post
 
 Status = Post.Status
 
+# Every change here runs in its caller's transaction when there is one (the desk's save, the
+# scheduler), without a savepoint of its own (two round trips each): an error in one fails
+# the whole change, which is what each caller wants.
+
 
 def check_photos_publishable(post: Post) -> None:
     """Every photo going out needs its credit (owed to its author) and alt text (owed to
     readers who cannot see it): a ValidationError names each photo that lacks one."""
     if post.pk is None:
         return
+    held = post.held_blocks()
+    if held is not None and not any(block.photo_id for block in held):
+        return  # The blocks just written are in hand, and none shows a photo.
     problems = []
     for block in post.blocks.filter(kind=Block.Kind.PHOTO).select_related("photo"):
         photo, params = block.photo, {"photo": Truncator(str(block.photo)).chars(60)}
@@ -44,15 +51,23 @@ def check_photos_publishable(post: Post) -> None:
         raise ValidationError(problems)
 
 
-def publish_post(*, post: Post, by, at: datetime | None = None) -> None:
-    """Put the post in front of readers, now or at the (editor-chosen) time `at`."""
+def publish_post(*, post: Post, by, at: datetime | None = None, new: bool = False) -> None:
+    """Put the post in front of readers, now or at the (editor-chosen) time `at`.
+
+    `new`: the post was created in this same transaction already published at its time
+    (liveblog.domain.writing inserts it so): its row is not written again, and it has no
+    earlier event to erase. A refusal (photos) still undoes it with the transaction."""
     check_may_publish(by)
     check_photos_publishable(post)
-    with transaction.atomic():
-        post.status = Status.PUBLISHED
-        post.published_at = at or post.published_at or timezone.now()
-        post.save(update_fields=["status", "published_at", "updated_at"])
-        record_event(post.session, Event.Kind.POST_PUBLISHED, post=post)
+    with transaction.atomic(savepoint=False):
+        if new:
+            if not post.is_published or post.published_at is None:
+                raise ValueError("a new post is published by inserting it published")
+        else:
+            post.status = Status.PUBLISHED
+            post.published_at = at or post.published_at or timezone.now()
+            post.save(update_fields=["status", "published_at", "updated_at"])
+        record_event(post.session, Event.Kind.POST_PUBLISHED, post=post, first=new)
         record_change(
             "post.published",
             by=by,
@@ -65,7 +80,7 @@ def schedule_post(*, post: Post, at: datetime, by) -> None:
     """Hold the post back until `at`, when the scheduler publishes it."""
     check_may_publish(by)
     check_photos_publishable(post)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         post.status, post.published_at = Status.SCHEDULED, at
         post.save(update_fields=["status", "published_at", "updated_at"])
         record_change("post.scheduled", by=by, post=post, detail={"at": at.isoformat()})
@@ -74,7 +89,7 @@ def schedule_post(*, post: Post, at: datetime, by) -> None:
 def send_back_to_draft(*, post: Post, by, reason: str = "") -> None:
     """Back to its author's drafts, without a time: unscheduled, or taken off the live page
     (readers' pages drop it). `reason` says why when nobody pressed a button (the scheduler)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         was = _withdraw(post, status=Status.DRAFT, published_at=None)
         action = "post.unscheduled" if was == Status.SCHEDULED else "post.sent_back_to_draft"
         record_change(action, by=by, post=post, detail={"reason": reason} if reason else None)
@@ -107,7 +122,7 @@ def record_edit(
     Only a change of content (`content_changed`; `changed` names what changed) stamps
     "Updated at" for readers: a new displayed time or a save with nothing changed moves no
     stamp. `correction` is the editor's note to readers, written in the audit log when new."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         fields = ["version", "updated_at"]
         detail: dict = {}
         if changed:
@@ -140,7 +155,7 @@ def delete_post(*, post: Post, by) -> None:
     """Take the post out of every public place; an editor can bring it back as it was."""
     if post.status == Status.DELETED:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         was = _withdraw(post, status=Status.DELETED, status_before_delete=post.status)
         record_change(
             "post.deleted", by=by, post=post, detail={"was_published": was == Status.PUBLISHED}
@@ -161,7 +176,7 @@ def restore_post(*, post: Post, by) -> list[str]:
         except ValidationError as error:
             refused = error.messages
             status = Status.DRAFT
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         post.status, post.status_before_delete = status, ""
         fields = ["status", "status_before_delete", "updated_at"]
         if status == Status.DRAFT:
@@ -186,7 +201,7 @@ def set_key_event(*, post: Post, key_event: bool, by) -> None:
 
 
 def _set_flag(post: Post, name: str, value: bool, by) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         setattr(post, name, value)
         post.save(update_fields=[name, "updated_at"])
         if post.is_published:

@@ -7,8 +7,9 @@ any session; superusers (admins) do everything, including assigning people to se
 in the admin. Someone in several groups has the highest of their roles.
 """
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from liveblog.models import LiveSession, Photo, Post
@@ -59,7 +60,39 @@ def desk_sessions(user: AnyUser):
 def can_write_in(user: AnyUser, session: LiveSession) -> bool:
     if is_editor(user):
         return True
-    return uses_desk(user) and session.journalists.filter(pk=user.pk).exists()
+    if not uses_desk(user):
+        return False
+    if getattr(session, "_assigned_user", None) == user.pk:
+        return session._assigned  # Read with the live (`live_for`).
+    return session.journalists.filter(pk=user.pk).exists()
+
+
+def live_for(user: AnyUser, **lookup) -> LiveSession:
+    """The live matching `lookup` (LiveSession.DoesNotExist if none), read in one query with
+    what the checks above need to know of `user`: their groups and whether they are assigned
+    to it. Every desk request starts here; this was three queries."""
+    if not user.is_authenticated:
+        return LiveSession.objects.get(**lookup)
+    groups = Group.objects.filter(user=user.pk)
+    assigned = LiveSession.journalists.through.objects.filter(
+        livesession_id=OuterRef("pk"), user_id=user.pk
+    )
+    session = LiveSession.objects.annotate(
+        _editor=Exists(groups.filter(name=EDITORS)),
+        _journalist=Exists(groups.filter(name=JOURNALISTS)),
+        _contributor=Exists(groups.filter(name=CONTRIBUTORS)),
+        _assigned=Exists(assigned),
+    ).get(**lookup)
+    if not hasattr(user, "_desk_groups"):
+        # Only these names are ever asked about (is_editor, is_contributor, uses_desk).
+        names = (
+            (EDITORS, session._editor),
+            (JOURNALISTS, session._journalist),
+            (CONTRIBUTORS, session._contributor),
+        )
+        user._desk_groups = {name for name, member in names if member}
+    session._assigned_user = user.pk
+    return session
 
 
 def can_publish_in(user: AnyUser, session: LiveSession) -> bool:

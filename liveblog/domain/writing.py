@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from liveblog.domain.audit import record_change
+from liveblog.domain.audit import entries_written_together, record_change
 from liveblog.domain.photos import describe_photo
 from liveblog.domain.posts import publish_post, record_edit, schedule_post, send_back_to_draft
 from liveblog.domain.review import publish_submission, submit_for_review
@@ -36,7 +36,7 @@ from liveblog.domain.roles import (
     is_contributor,
     is_editor,
 )
-from liveblog.models import Block, LiveSession, Photo, Poll, Post, Rubric
+from liveblog.models import Block, Draft, LiveSession, Photo, Poll, Post, Rubric
 
 # "submit": a contributor's draft sent to the live's review queue (liveblog.domain.review).
 Action = Literal["publish", "schedule", "draft", "submit"]
@@ -94,11 +94,14 @@ def save_post(
     its first try made instead of a copy; edits ignore it.
 
     A journalist's `displayed_at` must keep to the live's rule (`check_displayed_time`):
-    a ValidationError, before anything is written."""
+    a ValidationError, before anything is written.
+
+    The writer's autosaved draft of this post (of their new post) is discarded in the same
+    transaction: saved, it is no longer a draft to bring back."""
     check_displayed_time(session=session, by=by, displayed_at=displayed_at, post=post)
     key = submission_key if post is None else ""
-    if key and (sent := sent_before(key, by=by, session=session)):
-        return sent
+    # No look for an earlier try first: the key is unique, so a retry's INSERT fails and
+    # rolls back, and only then is the first try's post read (one query less per publish).
     try:
         return write_post(
             session=session,
@@ -115,8 +118,9 @@ def save_post(
             submission_key=key,
         )
     except IntegrityError:
-        # The same sending, twice at once (a double click): the other one made the post.
+        # The same sending again (a retry, a double click): the first one made the post.
         if key and (sent := sent_before(key, by=by, session=session)):
+            Draft.discard(by, session, None)
             return sent
         raise
 
@@ -191,15 +195,21 @@ def write_post(
     if action in ("publish", "schedule"):
         check_may_publish(by)
     check_polls_kept(post, blocks)
-    with transaction.atomic():
+    with transaction.atomic(), entries_written_together():
         named = Rubric.named(rubric) if rubric else None
+        out_now = action == "publish"
         if is_new:
+            # A post published at once is inserted published (one UPDATE less): publish_post
+            # below, told it is `new`, then writes its event and audit entry. If anything
+            # fails before, the transaction takes the INSERT back with the rest.
             post = Post.objects.create(
                 session=session,
                 author=by,
                 title=title,
                 rubric=named,
                 submission_key=submission_key,
+                status=Post.Status.PUBLISHED if out_now else Post.Status.DRAFT,
+                published_at=(displayed_at or timezone.now()) if out_now else None,
             )
             record_change("post.created", by=by, post=post, detail={"action": action})
         else:
@@ -223,7 +233,11 @@ def write_post(
                     credit=block.get("credit", ""),
                 )
         written = replace_blocks(post, blocks, fresh=is_new)
-        if not is_new:
+        if is_new:
+            # All its rendering needs is in hand (its author, rubric, blocks): its event and
+            # the desk's line are drawn without reading it again.
+            post.hold_blocks(written)
+        else:
             changed = what_changed(before, content_of(post))
             record_edit(
                 post=post,
@@ -233,10 +247,12 @@ def write_post(
                 changed=changed,
                 correction=post.correction if "correction" in changed else "",
             )
-        if not post.is_published:
-            if action == "publish" and post.status == Post.Status.SUBMITTED:
+        if is_new and out_now:
+            publish_post(post=post, by=by, at=post.published_at, new=True)
+        elif not post.is_published:
+            if out_now and post.status == Post.Status.SUBMITTED:
                 publish_submission(post=post, by=by)
-            elif action == "publish":
+            elif out_now:
                 publish_post(post=post, by=by, at=displayed_at or timezone.now())
             elif action == "schedule":
                 schedule_post(post=post, at=scheduled_for, by=by)
@@ -245,6 +261,7 @@ def write_post(
             elif post.status == Post.Status.SCHEDULED:
                 send_back_to_draft(post=post, by=by)
         snapshot(post, by=by, blocks=written)
+        Draft.discard(by, session, None if is_new else post)
     return post
 
 

@@ -2,6 +2,7 @@
 share card, feed and structured data."""
 
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from liveblog.resilient_cache import ResilientCache
 
 CACHE_KEY = "liveblog:branding"
+MEMO_SECONDS = 2.0
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Text in the brand colour sits on white (times, links); buttons carry white or black text on it.
 MINIMUM_CONTRAST = 4.5
@@ -41,6 +43,9 @@ cache = ResilientCache("the newsroom's branding")
 
 class Branding(models.Model):
     """One row: the newsroom as readers see it. Without one, the defaults below apply."""
+
+    # (until when, the branding or False for none saved) as `current` last read it.
+    _memo: tuple[float, "Branding | bool | None"] = (0.0, None)
 
     class HeadlineFont(models.TextChoices):
         SERIF = "serif", _("Serif (classic newspaper)")
@@ -85,6 +90,7 @@ class Branding(models.Model):
         self.pk = 1  # one newsroom
         super().save(*args, **kwargs)
         cache.delete(CACHE_KEY)
+        Branding.forget()
 
     def clean(self) -> None:
         if not HEX_COLOUR.match(self.colour or ""):
@@ -119,10 +125,25 @@ class Branding(models.Model):
 
     @classmethod
     def current(cls) -> "Branding":
-        """The saved branding, or the defaults (PUBLISHER_NAME, the red of the demo)."""
+        """The saved branding, or the defaults (PUBLISHER_NAME, the red of the demo).
+
+        Kept in the process for MEMO_SECONDS: a page asks for it several times (its ETag,
+        the page cache's key, the templates), and each ask was a round trip to the shared
+        cache. Another process's admin change shows here within that time; this process's
+        own at once."""
+        expires, saved = cls._memo
+        now = time.monotonic()
+        if saved is not None and now < expires:
+            return saved or cls(name=settings.PUBLISHER_NAME)
         saved = cache.get(CACHE_KEY)
         if saved is None:
             # False stands for "none saved", so the defaults are not looked up every time.
             saved = cls.objects.filter(pk=1).first() or False
             cache.set(CACHE_KEY, saved, 60)
+        cls._memo = (now + MEMO_SECONDS, saved)
         return saved or cls(name=settings.PUBLISHER_NAME)
+
+    @classmethod
+    def forget(cls) -> None:
+        """Ask the shared cache again next time (after a save, or between tests)."""
+        cls._memo = (0.0, None)

@@ -222,6 +222,42 @@ class Post(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def hold_blocks(self, blocks: list["Block"]) -> None:
+        """Keep the blocks just written, in order, as if prefetched: rendering the post
+        (`for_display`) then reads none of them again."""
+        held = Block.objects.filter(post=self)
+        # What prefetch_related itself does with what it read (no public way to hand it in).
+        held._result_cache, held._prefetch_done = list(blocks), True
+        self._prefetched_objects_cache = {**getattr(self, "_prefetched_objects_cache", {})}
+        self._prefetched_objects_cache["blocks"] = held
+
+    def held_blocks(self) -> list["Block"] | None:
+        """The blocks `hold_blocks` kept (or a prefetch read), None if they are not in hand."""
+        held = getattr(self, "_prefetched_objects_cache", {}).get("blocks")
+        return None if held is None else list(held)
+
+    def for_display(self) -> "Post":
+        """This post with everything its rendering needs, as `Post.objects.for_display()`
+        reads it: itself when its author, rubric and blocks are in hand (a post just written
+        with `hold_blocks`) and no block shows a photo or a poll, else read again."""
+        held = self.held_blocks()
+        if (
+            held is not None
+            and Post.author.is_cached(self)
+            and (self.rubric_id is None or Post.rubric.is_cached(self))
+            and all(
+                block.photo_id is None
+                and block.poll_id is None
+                and (block.card_id is None or Block.card.is_cached(block))
+                for block in held
+            )
+        ):
+            return self
+        post = Post.objects.for_display().get(pk=self.pk)
+        if Post.session.is_cached(self):
+            post.session = self.session
+        return post
+
 
 class Block(models.Model):
     """One piece of a post's content, in the order the journalist arranged them."""

@@ -77,7 +77,8 @@ function firstField(item) {
 }
 
 function addBlock(form, kind) {
-  const template = form.querySelector(`template[data-block-template="${kind}"]`);
+  // Outside the composer (it is swapped after each save; they are not): one composer a page.
+  const template = document.querySelector(`template[data-block-template="${kind}"]`);
   if (!template) return;
   const item = template.content.firstElementChild.cloneNode(true);
   form.querySelector("[data-blocks]").appendChild(item);

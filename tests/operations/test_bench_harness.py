@@ -98,3 +98,15 @@ def test_a_lost_or_repeated_delivery_fails_the_run():
     assert failures(results) == ["uvicorn x1 at 3 readers: 5 of 6 deliveries, 1 repeated"]
     peer = {"server": "naive x1", "kind": "naive", "steps": [step]}
     assert failures({"fanout": [peer]}) == []
+
+
+def test_the_page_throughput_is_measured_against_a_trivial_view_on_the_same_server(tiny_run):
+    _finished, results, out = tiny_run
+    found = results["throughput"]
+    assert found["runs"] and found["server"] == "uvicorn x1"
+    for run in found["runs"]:
+        assert run["trivial"]["url"] == "robots.txt" and run["page"]["url"].startswith("live/")
+        assert run["trivial"]["requests"] > 0 and run["page"]["requests"] > 0
+        assert run["trivial"]["errors"] == run["page"]["errors"] == 0
+        assert "loadavg_start" in run["load"]
+    assert "## Page throughput" in (out / "BENCHMARKS.md").read_text()
