@@ -108,7 +108,11 @@ test-browser: test-setup chromium
 		$(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
 	else echo "no browser tests yet"; fi
 
-test: lint test-unit test-browser
+# The unit suite (one core, mostly computing) and the browser suite (mostly waiting) run
+# side by side; each one's output is printed whole when it ends. What they install comes
+# first, one at a time (apt cannot run twice at once).
+test: lint nginx chromium
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-unit test-browser
 
 # The benchmark needs PostgreSQL and Redis on 127.0.0.1 (database `bench`, Redis DB 5).
 .make/bench: pyproject.toml | .make/installed

@@ -20,7 +20,19 @@ def clean_environment(**extra: str) -> dict:
 def echo_python(tmp_path) -> Path:
     """A stand-in for the venv's python that says what it was asked and with which SITE_URL."""
     python = tmp_path / "python"
-    python.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL $*"\n')
+    # `make serve` starts the scheduler and the worker in the background, then the server,
+    # and stops the other two when the server ends: the stand-in server waits until both
+    # have said their line (however slow the machine is to start them).
+    python.write_text(
+        "#!/bin/sh\n"
+        'echo "SITE_URL=$SITE_URL $*" >> "$0.said"\n'
+        'case "$*" in *runserver*)\n'
+        '  until grep -q run_scheduler "$0.said" && grep -q db_worker "$0.said"; do\n'
+        "    sleep 0.1\n"
+        "  done\n"
+        '  cat "$0.said";;\n'
+        "esac\n"
+    )
     python.chmod(0o755)
     return tmp_path
 
