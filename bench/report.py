@@ -5,7 +5,9 @@
 The goals of issue 5 are checked here from the figures (`goals`), and a run fails when the
 app lost or repeated a delivery (`failures`). Hand-written reading of the figures lives in
 bench/notes.md and is included as it is. The CDN run (`python -m bench.cdn`) writes
-cdn.json beside results.json; its section is added when that file is there.
+cdn.json beside results.json; its section is added when that file is there. The
+estimate for a million readers, worked by hand from the measured units, is bench/million.md,
+included last as it is.
 """
 
 import json
@@ -15,6 +17,7 @@ from pathlib import Path
 from bench import cdn, scenarios
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
+MILLION = Path(__file__).resolve().parent / "million.md"
 APP_KINDS = ("uvicorn", "daphne")
 
 
@@ -239,6 +242,8 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
     lines += storm_section(results)
     if (out / "cdn.json").exists():
         lines += cdn.section(json.loads((out / "cdn.json").read_text()))
+    if MILLION.exists():
+        lines += ["", MILLION.read_text().strip()]
     return "\n".join(lines) + "\n"
 
 
