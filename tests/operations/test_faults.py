@@ -37,6 +37,10 @@ def writes_refused():
     options = connection.settings_dict.setdefault("OPTIONS", {})
     saved = dict(options)
     connection.close()
+    # Pooled connections (PostgreSQL) were opened with the options as they were: a new pool
+    # opens them with the lock timeout, and the next test's pool without it.
+    renew_pool = getattr(connection, "close_pool", lambda: None)
+    renew_pool()
     if connection.vendor == "sqlite":
         options["timeout"] = 0.5
         holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
@@ -53,6 +57,7 @@ def writes_refused():
         holder.rollback()
         holder.close()
         connection.close()
+        renew_pool()
         options.clear()
         options.update(saved)
 
