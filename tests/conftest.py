@@ -5,6 +5,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from channels.layers import channel_layers
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
@@ -47,6 +48,9 @@ def test_settings(settings, tmp_path):
         shared.forget_outage()
     # Nor an earlier test's branding, kept in the process for a moment.
     Branding.forget()
+    # Each test runs in an event loop of its own; a Redis channel layer made in an earlier
+    # test's loop holds locks bound to that loop. Every test gets a layer of its own.
+    channel_layers.backends.clear()
     # Real hashing costs half a second per user; tests need accounts, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
