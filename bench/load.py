@@ -120,6 +120,8 @@ class Socket(asyncio.Protocol):
                 self.parts.append(event.data)
                 if event.fin:
                     text, self.parts = b"".join(self.parts), []
+                    if event.opcode is not Opcode.CONT:
+                        self.crowd.opcodes[event.opcode.name.lower()] += 1
                     self.crowd.receive(self.reader, json.loads(text), time.monotonic())
         self.flush()
 
@@ -191,13 +193,19 @@ class Crowd:
             "seconds": time.monotonic() - started,
         }
 
-    def collect(self, published: dict[int, float], wait: float) -> dict:
-        """Wait until every reader has every published seq (at most `wait` s), then count."""
-        answers = self.ask({"op": "collect", "published": published, "wait": wait})
+    def collect(self, published: dict[int, float], wait: float, per_reader: bool = False) -> dict:
+        """Wait until every reader has every published seq (at most `wait` s), then count.
+        `per_reader`: also when each reader became current (`current_times`, monotonic)."""
+        answers = self.ask(
+            {"op": "collect", "published": published, "wait": wait, "per_reader": per_reader}
+        )
         latencies = [value for a in answers for value in a.pop("latencies_ms")]
+        times = [value for a in answers for value in a.pop("current_times", [])]
         merged = {key: sum(a[key] for a in answers) for key in answers[0] if key != "current_at"}
         merged["current_at"] = max((a["current_at"] for a in answers), default=0.0)
         merged["latencies_ms"] = latencies
+        if per_reader:
+            merged["current_times"] = times
         return merged
 
     def cpu_seconds(self) -> float:
@@ -251,6 +259,16 @@ def retry_delay(failures: int) -> float:
 
 def jittered(seconds: float) -> float:
     return seconds * random.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
+
+
+def current_times(readers: list[Reader], published: dict[int, float]) -> list[float]:
+    """When each reader that has every published seq applied the last of them (monotonic
+    seconds): the storm's recovery curve."""
+    return [
+        max(reader.got[seq] for seq in published)
+        for reader in readers
+        if published and all(seq in reader.got for seq in published)
+    ]
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -321,6 +339,8 @@ class ReaderProcess:
         self.background: set[asyncio.Task] = set()
         # Answers other than 200 / 101 (a 5xx during a storm is a failure of the goal).
         self.statuses: Counter[int] = Counter()
+        # Frames received by kind (`text`, `binary`): the server's LIVEBLOG_TEXT_FRAMES.
+        self.opcodes: Counter[str] = Counter()
 
     async def catch_up(self, reader: Reader, attempts: int = 5) -> bool:
         if not reader.catchup:
@@ -513,7 +533,7 @@ class ReaderProcess:
                     latencies.append(round((at - start) * 1000, 2))
                     current_at = max(current_at, at)
         expected = len(self.readers) * len(published)
-        return {
+        answer = {
             "readers": len(self.readers),
             "expected": expected,
             "delivered": delivered,
@@ -524,11 +544,19 @@ class ReaderProcess:
             "reconnects": sum(reader.reconnects for reader in self.readers),
             "server_errors": sum(n for status, n in self.statuses.items() if status >= 500),
             "current_at": current_at,
+            "text_frames": self.opcodes["text"],
+            "binary_frames": self.opcodes["binary"],
             "latencies_ms": latencies,
         }
+        if command.get("per_reader"):
+            answer["current_times"] = current_times(self.readers, published)
+        return answer
 
     def count(self) -> dict:
+        import psutil
+
         return {
+            "rss": psutil.Process().memory_info().rss,
             "readers": len(self.readers),
             "connected": sum(reader.connected for reader in self.readers),
         }

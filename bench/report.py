@@ -37,6 +37,25 @@ def failures(results: dict) -> list[str]:
     if storm and not storm.get("complete"):
         total = storm.get("total", {})
         found.append(f"reconnect storm: {total.get('delivered')} of {total.get('expected')}")
+    scale = results.get("scale")
+    if scale and not scale.get("complete"):
+        d = scale.get("deliveries", {})
+        found.append(
+            f"scale: {d.get('readers')} of {scale['readers']} readers held, "
+            f"{d.get('delivered')} of {scale['readers'] * scale['posts']} deliveries, "
+            f"{d.get('repeats')} repeated"
+        )
+    deploy = results.get("deploy")
+    if deploy and not deploy.get("complete"):
+        total = deploy.get("total", {})
+        found.append(
+            f"rolling deploy: {total.get('delivered')} of {total.get('expected')}, "
+            f"{total.get('repeats')} repeated"
+        )
+    for kind, run in (results.get("frames") or {}).items():
+        if isinstance(run, dict) and "complete" in run and not run["complete"]:
+            d = run["deliveries"]
+            found.append(f"{kind} frames: {d['delivered']} of {d['expected']} deliveries")
     return found
 
 
@@ -66,13 +85,14 @@ def goals(results: dict) -> list[tuple[str, str, bool | None]]:
     rows = []
     app = [r for r in runs.values() if r["kind"] in APP_KINDS]
     held = [r["server"] for r in app if (s := step_at(r, top)) and s["complete"]]
-    rows.append(
-        (
-            f"{top:,} concurrent readers, every post delivered to every reader",
-            f"complete on {', '.join(held) or 'none'} of {', '.join(r['server'] for r in app)}",
-            bool(held) and len(held) == len(app),
+    if app:
+        rows.append(
+            (
+                f"{top:,} concurrent readers, every post delivered to every reader",
+                f"complete on {', '.join(held) or 'none'} of {', '.join(r['server'] for r in app)}",
+                len(held) == len(app),
+            )
         )
-    )
     ceiling, naive = runs.get("ceiling x1"), runs.get("naive x1")
     best = min(
         (r for r in app if step_at(r, top)),
@@ -176,7 +196,81 @@ def issue_15_goals(results: dict, app: list, ceiling: dict | None, top: int) -> 
                 and not total.get("server_errors", 0),
             )
         )
-    return rows
+    return [*rows, *scale_goals(results), *deploy_goals(results), *frames_goals(results)]
+
+
+def beyond(value: float, limit: float, unit: str) -> str:
+    """The measured distance to an upper limit: `(3.2 s under)` or `(4.1 MiB over)`."""
+    gap = value - limit
+    return f"({abs(gap):.1f} {unit} {'over' if gap > 0 else 'under'} {limit:g} {unit})"
+
+
+def scale_goals(results: dict) -> list:
+    """Issue 15's scale goal, one line per condition: memory, connecting, delivery."""
+    scale = results.get("scale")
+    if not scale:
+        return []
+    readers, d = scale["readers"], scale["deliveries"]
+    where = f"{readers:,} readers on {scale['processes']} processes"
+    connect = scale["connect"]
+    p99 = scale["latency_ms"].get("p99")
+    p99_s = p99 / 1000 if p99 is not None else float("inf")
+    return [
+        (
+            f"issue 15 scale: ≤ 20 MiB per 1,000 idle readers ({where})",
+            f"{scale['mib_per_thousand']:.1f} MiB {beyond(scale['mib_per_thousand'], 20, 'MiB')}",
+            scale["mib_per_thousand"] <= 20,
+        ),
+        (
+            f"issue 15 scale: all connected within 60 s ({where})",
+            f"{connect['connected']:,} connected, {connect['failed']:,} failed, in "
+            f"{connect['seconds']:.1f} s {beyond(connect['seconds'], 60, 's')}",
+            not connect["failed"] and connect["seconds"] <= 60,
+        ),
+        (
+            f"issue 15 scale: a post delivered to all with p99 ≤ 3 s, nothing lost ({where})",
+            f"p99 {p99_s:.2f} s {beyond(p99_s, 3, 's')}, {d['delivered']:,} / "
+            f"{readers * scale['posts']:,} delivered, {d['repeats']} repeated",
+            scale["complete"] and p99_s <= 3,
+        ),
+    ]
+
+
+def deploy_goals(results: dict) -> list:
+    deploy = results.get("deploy")
+    if not deploy:
+        return []
+    total, late = deploy["total"], deploy["current_after_last_back_s"]
+    errors = total.get("server_errors", 0)
+    return [
+        (
+            f"issue 15 deploy: {deploy['processes']} processes restarted one by one under "
+            f"{deploy['readers']:,} readers, all current within 10 s of the last one back, "
+            "none lost or repeated, no 5xx",
+            f"{late:.1f} s {beyond(late, 10, 's')}, {total['delivered']:,} / "
+            f"{total['expected']:,} delivered, {total['repeats']} repeated, {errors} answers "
+            f"5xx, at most {deploy.get('database_connections_max', '?')} PostgreSQL connections",
+            deploy["complete"] and late <= 10 and not errors,
+        )
+    ]
+
+
+def frames_goals(results: dict) -> list:
+    found = results.get("frames")
+    if not found or "binary" not in found or "text" not in found:
+        return []
+    binary, text = found["binary"], found["text"]
+    saved = 1 - binary["cpu_us_per_delivery"] / max(text["cpu_us_per_delivery"], 1e-9)
+    return [
+        (
+            f"issue 15 frames: binary frames cost less server CPU per delivery than text at "
+            f"{found['readers']:,} readers (median of {binary['runs']} runs)",
+            f"binary {binary['cpu_us_per_delivery']:.0f} µs, p99 {ms(binary['latency_ms'], 'p99')} "
+            f"ms; text {text['cpu_us_per_delivery']:.0f} µs, p99 {ms(text['latency_ms'], 'p99')} "
+            f"ms ({saved:.0%} saved)",
+            binary["cpu_us_per_delivery"] < text["cpu_us_per_delivery"],
+        )
+    ]
 
 
 def mib(value: float) -> str:
@@ -239,7 +333,10 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
     lines += page_section(results, images, root)
     lines += throughput_section(results)
     lines += publish_section(results)
-    lines += storm_section(results)
+    lines += storm_section(results, images, root)
+    lines += scale_section(results, images, root)
+    lines += deploy_section(results, images, root)
+    lines += frames_section(results)
     if (out / "cdn.json").exists():
         lines += cdn.section(json.loads((out / "cdn.json").read_text()))
     if MILLION.exists():
@@ -466,11 +563,16 @@ def runs_section(results: dict) -> list[str]:
     return [*lines, ""]
 
 
-def storm_section(results: dict) -> list[str]:
+def storm_section(results: dict, images: dict, root: Path) -> list[str]:
     storm = results.get("storm")
     if not storm:
         return []
     total = storm["total"]
+    plot = (
+        [f"![Recovery after a restart]({rel(images['recovery'], root)})", ""]
+        if "recovery" in images
+        else []
+    )
     return [
         "## 5. Reconnect storm",
         "",
@@ -490,7 +592,117 @@ def storm_section(results: dict) -> list[str]:
         f"{total['delivered']:,} / {total['expected']:,} | {total['repeats']} | "
         f"{'yes' if storm['complete'] else '**no**'} |",
         "",
+        *plot,
     ]
+
+
+def scale_section(results: dict, images: dict, root: Path) -> list[str]:
+    scale = results.get("scale")
+    if not scale:
+        return []
+    d, lat, connect = scale["deliveries"], scale["latency_ms"], scale["connect"]
+    lines = [
+        "## Scale: readers held across several processes",
+        "",
+        f"`{results['command']}`: {scale['readers']:,} readers on {scale['processes']} uvicorn "
+        "processes of the production command, one port each (as nginx's upstream lists them; "
+        "readers spread evenly over the ports, each process under its file limit of 20,000), "
+        f"with Redis; the load client is {scale['client_processes']} processes. Memory: every "
+        "server process's RSS with the readers idle, above the same processes with none. Then "
+        f"{scale['posts']} posts through the desk, one every "
+        f"{results['parameters'].get('scale_interval', 0):g} s (bench/fleet.py).",
+        "",
+        "| connected | failed | connecting s | readers per process | RSS empty MiB | RSS idle "
+        "MiB | MiB per 1,000 | client MiB per 1,000 | p50 ms | p99 ms | max ms | delivered "
+        "| repeats | server CPU µs per delivery |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {connect['connected']:,} | {connect['failed']:,} | {connect['seconds']:.1f} | "
+        f"{', '.join(f'{n:,}' for n in scale.get('readers_per_process', []))} | "
+        f"{mib(scale['idle_empty']['rss'])} | {mib(scale['idle']['rss'])} | "
+        f"{scale['mib_per_thousand']:.1f} | {scale['client_mib_per_thousand']:.1f} | "
+        f"{ms(lat, 'p50')} | {ms(lat, 'p99')} | {ms(lat, 'max')} | "
+        f"{d['delivered']:,} / {scale['readers'] * scale['posts']:,} | {d['repeats']} | "
+        f"{scale['cpu_us_per_delivery']:.0f} |",
+        "",
+    ]
+    if "scale" in images:
+        lines += [f"![Scale]({rel(images['scale'], root)})", ""]
+    return lines
+
+
+def deploy_section(results: dict, images: dict, root: Path) -> list[str]:
+    deploy = results.get("deploy")
+    if not deploy:
+        return []
+    total = deploy["total"]
+    restarts = ", ".join(
+        f"{r['stopping_s']:.1f} + {r['starting_s']:.1f}" for r in deploy["restarts"]
+    )
+    lines = [
+        "## Rolling deploy",
+        "",
+        f"`{results['command']}`: {deploy['readers']:,} readers on {deploy['processes']} uvicorn "
+        "processes of the production command accepting on one listening socket (standing in "
+        "for nginx's upstream: a reader dropped by a stopping process reconnects to one that is "
+        "up). Each process in turn gets SIGTERM (as systemd stops a unit) and is waited for; a "
+        "post is published while it is down, it is started again, and a post is published once "
+        "it serves. Posts are published with the ORM. Readers behave like live.js.",
+        "",
+        "| deploy s | per process: stop + start s | readers per process before → after "
+        "| all current after the last back s | reconnects | polls | 5xx | PostgreSQL "
+        "connections (most) | delivered | repeats | complete |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"| {deploy['deploy_seconds']:.1f} | {restarts} | "
+        f"{deploy['readers_per_process_before']} → {deploy['readers_per_process_after']} | "
+        f"{deploy['current_after_last_back_s']:.1f} | {total['reconnects']:,} | "
+        f"{total.get('polls', 0):,} | {total.get('server_errors', 0):,} | "
+        f"{deploy.get('database_connections_max', '-')} | "
+        f"{total['delivered']:,} / {total['expected']:,} | {total['repeats']} | "
+        f"{'yes' if deploy['complete'] else '**no**'} |",
+        "",
+    ]
+    if "recovery" in images:
+        lines += [
+            "The recovery plot of the reconnect storm (section 5) shows this deploy's curve too.",
+            "",
+        ]
+    return lines
+
+
+def frames_section(results: dict) -> list[str]:
+    found = results.get("frames")
+    if not found:
+        return []
+    lines = [
+        "## Binary or text frames",
+        "",
+        f"`{results['command']}`: {found['readers']:,} readers on {found['server']}, "
+        f"{found['posts']} posts, with the app's binary frames (encoded once per event and "
+        "process) and with text frames (`LIVEBLOG_TEXT_FRAMES=1`: the server encodes the text "
+        "again for each socket), run after run alternating; figures are the median of the "
+        "runs, the spread their lowest to highest. The readers count the kind of frame they "
+        "get.",
+        "",
+        "| frames | runs | server CPU µs per delivery | spread | p50 ms | p99 ms | p99 spread "
+        "| delivered | text / binary frames received | complete |",
+        "|---|---:|---:|---|---:|---:|---|---:|---|---|",
+    ]
+    for kind in ("binary", "text"):
+        run = found.get(kind)
+        if not run:
+            continue
+        d, lat, spread = run["deliveries"], run["latency_ms"], run.get("spread", {})
+        cpu_spread = spread.get("cpu_us_per_delivery")
+        p99_spread = spread.get("latency_p99_ms")
+        lines.append(
+            f"| {kind} | {run['runs']} | {run['cpu_us_per_delivery']:.0f} | "
+            f"{f'{cpu_spread[0]:.0f} to {cpu_spread[1]:.0f}' if cpu_spread else '-'} | "
+            f"{ms(lat, 'p50')} | {ms(lat, 'p99')} | "
+            f"{f'{p99_spread[0]:.0f} to {p99_spread[1]:.0f}' if p99_spread else '-'} | "
+            f"{d['delivered']:,} / {d['expected']:,} | {d.get('text_frames', 0):,} / "
+            f"{d.get('binary_frames', 0):,} | {'yes' if run['complete'] else '**no**'} |"
+        )
+    return [*lines, ""]
 
 
 def draw(out: Path, results: dict) -> dict[str, Path]:
@@ -556,7 +768,85 @@ def draw(out: Path, results: dict) -> dict[str, Path]:
         ax.set_ylabel("requests per second")
         ax.set_title(f"Reader page throughput, {page['server']} ({results['command']})")
         images["page"] = save(fig, out / "reader-page.png")
+    for name, draw_one in (
+        ("recovery", draw_recovery),
+        ("throughput", draw_throughput),
+        ("scale", draw_scale),
+    ):
+        path = draw_one(plt, out, results)
+        if path:
+            images[name] = path
     return images
+
+
+def draw_recovery(plt, out: Path, results: dict) -> Path | None:
+    """Share of readers current against seconds since the restart (the storm) or since the
+    last process was back (the deploy)."""
+    curves = [
+        (label, found["recovery"])
+        for label, found in (
+            ("reconnect storm: since the restart", results.get("storm")),
+            ("rolling deploy: since the last process was back", results.get("deploy")),
+        )
+        if found and found.get("recovery", {}).get("seconds_quantiles")
+    ]
+    if not curves:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for label, curve in curves:
+        share = curve["current"] / max(curve["readers"], 1) * 100
+        seconds = curve["seconds_quantiles"]
+        ax.step(seconds, [q * share / 100 for q in range(len(seconds))], where="post", label=label)
+    ax.axvline(10, color="grey", linestyle="--", linewidth=1, label="goal: 10 s")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("% of readers current")
+    ax.set_ylim(0, 101)
+    ax.set_title(f"Recovery: readers with every post ({results['command']})")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return save(fig, out / "recovery.png")
+
+
+def draw_throughput(plt, out: Path, results: dict) -> Path | None:
+    found = results.get("throughput")
+    if not found or not found.get("runs"):
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4))
+    numbers = range(1, len(found["runs"]) + 1)
+    width = 0.38
+    trivial = [run["trivial"]["rps"] for run in found["runs"]]
+    page = [run["page"]["rps"] for run in found["runs"]]
+    ax.bar([n - width / 2 for n in numbers], trivial, width, label=scenarios.TRIVIAL_PATH)
+    ax.bar([n + width / 2 for n in numbers], page, width, label="cached live page")
+    ax.set_xticks(list(numbers), [f"run {n}" for n in numbers])
+    ax.set_ylabel("requests per second")
+    ax.set_title(f"Page throughput, {found['server']} ({results['command']})")
+    ax.legend()
+    return save(fig, out / "page-throughput.png")
+
+
+def draw_scale(plt, out: Path, results: dict) -> Path | None:
+    scale = results.get("scale")
+    if not scale or not scale.get("latency_quantiles_ms"):
+        return None
+    fig, (latency, memory) = plt.subplots(1, 2, figsize=(10, 4))
+    latency.plot(scale["latency_quantiles_ms"], range(101))
+    latency.axvline(3000, color="grey", linestyle="--", linewidth=1, label="goal: p99 3 s")
+    latency.set_xlabel("publish-to-receive latency (ms)")
+    latency.set_ylabel("% of deliveries at or under")
+    latency.set_title(f"{scale['readers']:,} readers, {scale['processes']} processes")
+    latency.grid(True, alpha=0.3)
+    latency.legend()
+    memory.bar(
+        ["server", "load client"],
+        [scale["mib_per_thousand"], scale["client_mib_per_thousand"]],
+        color="#3366aa",
+    )
+    memory.axhline(20, color="grey", linestyle="--", linewidth=1, label="goal (server): 20 MiB")
+    memory.set_ylabel("MiB per 1,000 idle readers")
+    memory.legend()
+    fig.suptitle(f"Scale ({results['command']})")
+    return save(fig, out / "scale.png")
 
 
 def save(fig, path: Path) -> Path:

@@ -7,6 +7,13 @@
 Needs PostgreSQL (database `bench`, created if missing) and Redis (DB 5, flushed at the
 start) on 127.0.0.1. Results go to `<out>/results.json` as each scenario ends, so a
 report can be written again from them: `python -m bench.report <out>`.
+
+Scenarios (`--only` takes any of them; every mode runs all of them, smaller in quick and tiny):
+fanout, page, throughput and storm on one process; `scale`, readers held across several
+app processes (bench/fleet.py; full: 50,000 on 4 processes, quick: 2,000 on 2); `deploy`,
+the app processes restarted one by one while posts go out (bench/fleet.py); `frames`,
+binary against text reader frames (the app's LIVEBLOG_TEXT_FRAMES, README's configuration).
+    python -m bench.run --mode quick --only scale deploy frames --out /tmp/bs-quick
 Exits non-zero when the app failed to deliver every post to every reader exactly once.
 """
 
@@ -18,10 +25,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import scenarios
+from bench import fleet, scenarios
 from bench.scenarios import Mode
 
 ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ("fanout", "page", "throughput", "storm", "scale", "deploy", "frames")
 
 MODES = {
     "full": Mode(
@@ -45,6 +53,17 @@ MODES = {
         storm_readers=5000,
         client_processes=2,
         runs=3,
+        # 50,000 readers: four app processes of 12,500 sockets and four reader processes,
+        # each well under the file limit of 20,000 (`ulimit -Hn`).
+        scale_readers=50000,
+        scale_processes=4,
+        scale_client_processes=4,
+        scale_posts=3,
+        scale_interval=5.0,
+        scale_wait=120.0,
+        deploy_readers=5000,
+        deploy_processes=3,
+        frames_posts=20,
     ),
     "quick": Mode(
         name="quick",
@@ -62,6 +81,13 @@ MODES = {
         settle=0.5,
         lone_publishes=5,
         runs=3,
+        scale_readers=2000,
+        scale_processes=2,
+        scale_client_processes=2,
+        scale_posts=3,
+        deploy_readers=500,
+        deploy_processes=3,
+        frames_posts=3,
     ),
     "tiny": Mode(
         name="tiny",
@@ -80,6 +106,13 @@ MODES = {
         delivery_wait=60,
         settle=0.2,
         lone_publishes=3,
+        scale_readers=40,
+        scale_processes=2,
+        scale_client_processes=1,
+        scale_interval=0.5,
+        deploy_readers=30,
+        deploy_processes=2,
+        frames_posts=2,
     ),
 }
 
@@ -92,7 +125,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="where results.json, the report and plots go")
     parser.add_argument("--no-plots", action="store_true", help="skip matplotlib")
     parser.add_argument(
-        "--only", nargs="*", help="scenarios to run (fanout, page, throughput, storm)"
+        "--only", nargs="*", choices=SCENARIOS, help=f"scenarios to run ({', '.join(SCENARIOS)})"
     )
     parser.add_argument("--runs", type=int, help="runs of each fan-out configuration")
     args = parser.parse_args()
@@ -103,7 +136,7 @@ def main() -> int:
         ROOT / ("bench/results" if mode.name == "full" else f"bench-results/{mode.name}")
     )
     out.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ("fanout", "page", "throughput", "storm"))
+    wanted = set(args.only or SCENARIOS)
 
     from bench import publishing
 
@@ -146,6 +179,19 @@ def main() -> int:
     if "storm" in wanted:
         print("reconnect storm", flush=True)
         results["storm"] = scenarios.reconnect_storm(mode)
+        save(out, results)
+    if "scale" in wanted:
+        print(
+            f"scale: {mode.scale_readers:,} readers on {mode.scale_processes} processes", flush=True
+        )
+        results["scale"] = fleet.scale(mode)
+        save(out, results)
+    if "deploy" in wanted:
+        print(f"rolling deploy of {mode.deploy_processes} processes", flush=True)
+        results["deploy"] = fleet.rolling_deploy(mode)
+        save(out, results)
+    if "frames" in wanted:
+        results["frames"] = scenarios.frames(mode, frame)
         save(out, results)
     if "fanout" in wanted:
         fan_out_on(mode, rest, frame, results, out)

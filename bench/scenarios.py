@@ -9,7 +9,7 @@ import os
 import statistics
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench import publishing
 from bench.load import Crowd
@@ -40,6 +40,19 @@ class Mode:
     settle: float = 1.0  # seconds for a server or a crowd to settle before measuring
     lone_publishes: int = 10  # publishes timed with no reader connected
     runs: int = 1  # runs of each fan-out configuration; the report gives their median
+    # Issue 15's scale goal (bench.fleet.scale): readers over app processes, each reader
+    # process under the file limit; posts one every `scale_interval` s, `scale_wait` to arrive.
+    scale_readers: int = 40
+    scale_processes: int = 2
+    scale_client_processes: int = 1
+    scale_posts: int = 3
+    scale_interval: float = 2.0
+    scale_wait: float = 60.0
+    # The rolling deploy (bench.fleet.rolling_deploy): readers, app processes.
+    deploy_readers: int = 30
+    deploy_processes: int = 3
+    # Text against binary frames (`frames`): posts at the top level of readers, every run.
+    frames_posts: int = 3
 
 
 def percentiles(values: list[float]) -> dict:
@@ -229,9 +242,12 @@ def measure_idle(server: Server, seconds: float) -> dict:
     }
 
 
-def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
-    """Scenarios 1, 2 and 4 on one configuration: readers in steps, idle, then posts."""
-    server = Server(kind, workers)
+def fan_out(
+    mode: Mode, kind: str, workers: int, frame: str, settings: dict[str, str] | None = None
+) -> dict:
+    """Scenarios 1, 2 and 4 on one configuration: readers in steps, idle, then posts.
+    `settings`: the server's environment beyond the bench's (LIVEBLOG_TEXT_FRAMES=1)."""
+    server = Server(kind, workers, settings=dict(settings or {}))
     slug = publishing.slug(f"{kind}-{workers}")
     session = fresh_session(slug)
     crowd = Crowd(mode.client_processes)
@@ -311,6 +327,34 @@ def fan_out(mode: Mode, kind: str, workers: int, frame: str) -> dict:
     finally:
         crowd.quit()
         server.close()
+    return result
+
+
+# The server's environment for each kind of reader frame (newsroom/settings.py).
+FRAME_KINDS = {"binary": {}, "text": {"LIVEBLOG_TEXT_FRAMES": "1"}}
+
+
+def frames(mode: Mode, frame: str) -> dict:
+    """Binary frames (encoded once per event and process) against text frames (encoded again
+    by the server for each socket), on uvicorn x1 at the mode's top level of readers:
+    `mode.runs` runs of each, alternating, each figure their median. The readers count the
+    kinds of frame they got, so a run says which it measured."""
+    top = replace(
+        mode, levels=mode.levels[-1:], posts=(mode.frames_posts,), naive_posts=None, runs=1
+    )
+    runs = {kind: [] for kind in FRAME_KINDS}
+    for number in range(1, mode.runs + 1):
+        for kind, settings in FRAME_KINDS.items():
+            print(f"frames ({mode.name}): {kind}, run {number}/{mode.runs}", flush=True)
+            runs[kind].append(fan_out(top, "uvicorn", 1, frame, settings))
+    result = {"server": "uvicorn x1", "readers": top.levels[0], "posts": mode.frames_posts}
+    for kind, found in runs.items():
+        step = median_of_runs(found)["steps"][0]
+        result[kind] = {
+            key: step[key]
+            for key in ("latency_ms", "cpu_us_per_delivery", "deliveries", "complete")
+        }
+        result[kind] |= {"runs": len(found), "spread": step.get("spread", {})}
     return result
 
 
@@ -420,7 +464,8 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
         server.start()
         listening = time.monotonic()
         with connections:
-            counts = without_latencies(crowd.collect(during, 120))
+            counts = without_latencies(crowd.collect(during, 120, per_reader=True))
+        result["recovery"] = recovery_curve(counts.pop("current_times"), restarted, readers)
         result["while_down"] = counts
         result["database_connections_max"] = connections.most
         result["down_seconds"] = restarted - killed
@@ -443,6 +488,16 @@ def reconnect_storm(mode: Mode, kind: str = "uvicorn", workers: int = 1) -> dict
         crowd.quit()
         server.close()
     return result
+
+
+def recovery_curve(times: list[float], since: float, readers: int) -> dict:
+    """Seconds after `since` at which each reader was current, as percentiles (0 to 100 of
+    the readers that got there), and the share that got there: the storm plot's curve."""
+    return {
+        "readers": readers,
+        "current": len(times),
+        "seconds_quantiles": [round(t - since, 3) for t in quantiles(times)],
+    }
 
 
 def without_latencies(counts: dict) -> dict:

@@ -56,6 +56,10 @@ LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", 
 # OPTIONS["pool"]); requests beyond it wait for a free one. 0: no pool, one connection per
 # request (a pooler such as PgBouncer in front of PostgreSQL then bounds them).
 LIVEBLOG_DB_POOL_SIZE = int(os.environ.get("LIVEBLOG_DB_POOL_SIZE", "10"))
+# Readers' frames as binary websocket frames (UTF-8 JSON, encoded once per event and
+# process; live.js decodes them) or, with 1, as text frames (encoded again per socket by the
+# server). Kept to measure the difference (bench: `--only frames`) and for clients that want text.
+LIVEBLOG_TEXT_FRAMES = env_flag("LIVEBLOG_TEXT_FRAMES", "0")
 # Readers' websockets one address may hold open on one server process (liveblog.delivery.guards).
 LIVEBLOG_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVEBLOG_SOCKETS_PER_ADDRESS", "50"))
 # Behind a reverse proxy: the proxies' addresses or networks, comma-separated (the reference

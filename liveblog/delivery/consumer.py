@@ -9,6 +9,7 @@ import logging
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from liveblog.delivery.audience import Reader, this_process
 from liveblog.delivery.audience_count import from_the_newsroom
@@ -51,7 +52,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Straight to the server's send: once per reader and event, so the two layers of
         # AsyncWebsocketConsumer.send in between show in the fan-out's cost. Bytes (a binary
         # frame): the server sends them as they are, where text is encoded per socket.
-        await self.base_send({"type": "websocket.send", "bytes": frame})
+        if settings.LIVEBLOG_TEXT_FRAMES:
+            await self.base_send({"type": "websocket.send", "text": frame.decode()})
+        else:
+            await self.base_send({"type": "websocket.send", "bytes": frame})
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         await self.close(code=READ_ONLY)
