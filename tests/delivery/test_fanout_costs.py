@@ -77,3 +77,16 @@ async def test_an_event_goes_out_to_every_reader_as_the_same_bytes_encoded_once(
     assert json.loads(first)["kind"] == "post.published"
     for live in listening:
         await live.disconnect()
+
+
+async def test_with_text_frames_every_reader_gets_the_same_event_as_text(
+    session, make_post, settings
+):
+    settings.LIVEBLOG_TEXT_FRAMES = True
+    listening = [await connected(session.slug) for _ in range(2)]
+    post = await db(make_post)(session, title="Le peloton passe le pont", minutes=3)
+    sent = [await live.receive_output(timeout=WAIT) for live in listening]
+    assert [message.get("bytes") for message in sent] == [None, None]
+    assert [json.loads(message["text"])["post"] for message in sent] == [post.pk, post.pk]
+    for live in listening:
+        await live.disconnect()

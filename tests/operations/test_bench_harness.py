@@ -2,8 +2,9 @@
 figures come from `make bench`, on a quiet machine, not from the test suite).
 
 The tiny run starts real servers (uvicorn, the naive Channels peer, the bare websockets
-ceiling) on PostgreSQL and Redis, connects real readers, publishes real posts and kills
-and restarts a server, in about half a minute. It uses a database and a Redis DB of its
+ceiling) on PostgreSQL and Redis, connects real readers, publishes real posts, kills
+and restarts a server, restarts app processes one by one (a deploy), holds readers across
+processes and sends text and binary frames, in about a minute. It uses a database and a Redis DB of its
 own (`bench_test`, DB 15), so a `make bench` running meanwhile keeps `bench` and DB 5.
 """
 
@@ -52,6 +53,8 @@ def test_tiny_run_succeeds_and_writes_the_report(tiny_run):
     assert "python -m bench.run --mode tiny" in report
     assert "## Goals of issue 5" in report
     assert "## 5. Reconnect storm" in report
+    for title in ("## Scale:", "## Rolling deploy", "## Binary or text frames"):
+        assert title in report
 
 
 def test_every_reader_gets_every_post_exactly_once_from_app_and_peers(tiny_run):
@@ -110,3 +113,47 @@ def test_the_page_throughput_is_measured_against_a_trivial_view_on_the_same_serv
         assert run["trivial"]["errors"] == run["page"]["errors"] == 0
         assert "loadavg_start" in run["load"]
     assert "## Page throughput" in (out / "BENCHMARKS.md").read_text()
+
+
+def test_readers_spread_over_several_processes_all_get_every_post_once(tiny_run):
+    _finished, results, _out = tiny_run
+    scale = results["scale"]
+    assert scale["processes"] >= 2 and scale["held"] == scale["readers"]
+    assert all(count > 0 for count in scale["readers_per_process"])
+    counts = scale["deliveries"]
+    assert counts["readers"] == scale["readers"]
+    assert counts["delivered"] == counts["expected"] == scale["readers"] * scale["posts"]
+    assert counts["repeats"] == 0
+    assert scale["complete"]
+
+
+def test_a_rolling_deploy_drops_every_reader_and_loses_or_repeats_nothing(tiny_run):
+    _finished, results, _out = tiny_run
+    deploy = results["deploy"]
+    assert [r["process"] for r in deploy["restarts"]] == list(range(deploy["processes"]))
+    total = deploy["total"]
+    # Two posts before, two per process restarted, two after.
+    posts = 2 + 2 * deploy["processes"] + 2
+    assert total["delivered"] == total["expected"] == deploy["readers"] * posts
+    assert total["repeats"] == 0
+    assert total["reconnects"] >= deploy["readers"]
+    assert deploy["recovery"]["current"] == deploy["readers"]
+    assert deploy["complete"]
+
+
+def test_text_and_binary_frames_each_reach_every_reader(tiny_run):
+    _finished, results, _out = tiny_run
+    found = results["frames"]
+    for kind, other in (("binary", "text"), ("text", "binary")):
+        counts = found[kind]["deliveries"]
+        assert counts["delivered"] == counts["expected"] == found["readers"] * found["posts"]
+        assert counts["repeats"] == 0
+        assert counts[f"{kind}_frames"] >= counts["expected"] and counts[f"{other}_frames"] == 0
+        assert found[kind]["complete"]
+
+
+def test_the_storm_records_when_each_reader_became_current(tiny_run):
+    _finished, results, _out = tiny_run
+    recovery = results["storm"]["recovery"]
+    assert recovery["current"] == recovery["readers"] == results["storm"]["readers"]
+    assert len(recovery["seconds_quantiles"]) == 101
