@@ -24,7 +24,7 @@ help:
 	@echo "make test   set up and run every test (lint, unit, browser)"
 	@echo "make stack  the production stack here: nginx, app processes, scheduler (DATABASE_URL, REDIS_URL)"
 	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~15 min)"
-	@echo "make bench-quick  the same harness on small numbers (under two minutes)"
+	@echo "make bench-quick  the same harness on small numbers (about four minutes)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 or python3.13 on PATH)." >&2; exit 1; }

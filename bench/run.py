@@ -1,7 +1,7 @@
 """`make bench` / `make bench-quick`: measure the app and its peers, then write the report.
 
-    python -m bench.run --mode full     # the figures of BENCHMARKS.md (about 15 minutes)
-    python -m bench.run --mode quick    # small N, under two minutes: does the harness work?
+    python -m bench.run --mode full     # the figures of BENCHMARKS.md (about 25 minutes)
+    python -m bench.run --mode quick    # small N, about four minutes: does the harness work?
     python -m bench.run --mode tiny --out DIR --no-plots   # what the test suite runs
 
 Needs PostgreSQL (database `bench`, created if missing) and Redis (DB 5, flushed at the
@@ -230,6 +230,9 @@ def reference_frame(publishing) -> str:
 
 
 def command_of(mode, args) -> str:
+    """The command the report cites: a run of some scenarios only says which."""
+    if args.only:
+        return f"python -m bench.run --mode {mode.name} --only {' '.join(args.only)}"
     make = {"full": "make bench", "quick": "make bench-quick"}.get(mode.name)
     return make or f"python -m bench.run --mode {mode.name}"
 
