@@ -331,7 +331,7 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
     lines += runs_section(results)
     lines += idle_section(results, images, root)
     lines += page_section(results, images, root)
-    lines += throughput_section(results)
+    lines += throughput_section(results, images, root)
     lines += publish_section(results)
     lines += storm_section(results, images, root)
     lines += scale_section(results, images, root)
@@ -421,7 +421,7 @@ def idle_section(results: dict, images: dict, root: Path) -> list[str]:
     return [*lines, ""]
 
 
-def throughput_section(results: dict) -> list[str]:
+def throughput_section(results: dict, images: dict, root: Path) -> list[str]:
     found = results.get("throughput")
     if not found:
         return []
@@ -452,6 +452,8 @@ def throughput_section(results: dict) -> list[str]:
         f"ratio {found['ratio']:.0%}.",
         "",
     ]
+    if "throughput" in images:
+        lines += [f"![Page throughput]({rel(images['throughput'], root)})", ""]
     return lines
 
 
@@ -801,7 +803,7 @@ def draw_recovery(plt, out: Path, results: dict) -> Path | None:
     ax.set_xlabel("seconds")
     ax.set_ylabel("% of readers current")
     ax.set_ylim(0, 101)
-    ax.set_title(f"Recovery: readers with every post ({results['command']})")
+    titled(ax, "Recovery: readers with every post", results)
     ax.grid(True, alpha=0.3)
     ax.legend()
     return save(fig, out / "recovery.png")
@@ -817,10 +819,11 @@ def draw_throughput(plt, out: Path, results: dict) -> Path | None:
     trivial = [run["trivial"]["rps"] for run in found["runs"]]
     page = [run["page"]["rps"] for run in found["runs"]]
     ax.bar([n - width / 2 for n in numbers], trivial, width, label=scenarios.TRIVIAL_PATH)
-    ax.bar([n + width / 2 for n in numbers], page, width, label="cached live page")
+    bars = ax.bar([n + width / 2 for n in numbers], page, width, label="cached live page")
+    ax.bar_label(bars, [f"{run['ratio']:.0%} of trivial" for run in found["runs"]], fontsize=8)
     ax.set_xticks(list(numbers), [f"run {n}" for n in numbers])
     ax.set_ylabel("requests per second")
-    ax.set_title(f"Page throughput, {found['server']} ({results['command']})")
+    titled(ax, f"Page throughput, {found['server']} (goal: page ≥ 80% of trivial)", results)
     ax.legend()
     return save(fig, out / "page-throughput.png")
 
@@ -845,8 +848,13 @@ def draw_scale(plt, out: Path, results: dict) -> Path | None:
     memory.axhline(20, color="grey", linestyle="--", linewidth=1, label="goal (server): 20 MiB")
     memory.set_ylabel("MiB per 1,000 idle readers")
     memory.legend()
-    fig.suptitle(f"Scale ({results['command']})")
+    fig.suptitle(f"Scale\n{results['command']}", fontsize=10)
     return save(fig, out / "scale.png")
+
+
+def titled(ax, title: str, results: dict) -> None:
+    """A plot's title with the command that measured it on a line of its own."""
+    ax.set_title(f"{title}\n{results['command']}", fontsize=10)
 
 
 def save(fig, path: Path) -> Path:
