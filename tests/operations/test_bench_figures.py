@@ -67,3 +67,56 @@ def test_the_bench_journalist_sends_back_the_composer_s_own_hidden_fields(
     assert fields["submission_key"]
     assert {"version", "composer_key", "composer_seq"} <= fields.keys()
     assert not any(name.startswith("blocks-") or name == "csrfmiddlewaretoken" for name in fields)
+
+
+def test_every_process_of_a_fleet_runs_the_production_command():
+    from bench.fleet import Fleet
+
+    for shared in (False, True):
+        fleet = Fleet(3, "test", shared=shared)
+        try:
+            for index, port in enumerate(fleet.ports):
+                production = uvicorn_command(host="127.0.0.1", port=port)
+                command = fleet.command(index)
+                assert command[: len(production)] == production
+                assert ("--fd" in command) is shared
+            assert len(set(fleet.ports)) == (1 if shared else 3)
+        finally:
+            fleet.close()
+
+
+def scale_result(delivered: int, mib: float) -> dict:
+    return {
+        "readers": 1000,
+        "processes": 2,
+        "posts": 3,
+        "connect": {"connected": 1000, "failed": 0, "seconds": 12.0},
+        "mib_per_thousand": mib,
+        "latency_ms": {"p99": 2500.0},
+        "deliveries": {"readers": 1000, "delivered": delivered, "repeats": 0},
+        "complete": delivered == 3000,
+    }
+
+
+def test_the_scale_goals_say_how_far_each_figure_is_from_its_limit():
+    from bench.report import goals
+
+    rows = {
+        goal: (figures, met)
+        for goal, figures, met in goals({"fanout": [], "scale": scale_result(3000, 24.5)})
+    }
+    memory = next(v for k, v in rows.items() if "MiB per 1,000" in k)
+    assert memory == ("24.5 MiB (4.5 MiB over 20 MiB)", False)
+    delivery = next(v for k, v in rows.items() if "p99 ≤ 3 s" in k)
+    assert delivery[1] is True and "(0.5 s under 3 s)" in delivery[0]
+
+
+def test_a_delivery_lost_at_scale_or_in_a_deploy_fails_the_run():
+    from bench.report import failures
+
+    deploy = {"complete": False, "total": {"delivered": 9, "expected": 10, "repeats": 0}}
+    found = failures({"fanout": [], "scale": scale_result(2999, 10.0), "deploy": deploy})
+    assert found == [
+        "scale: 1000 of 1000 readers held, 2999 of 3000 deliveries, 0 repeated",
+        "rolling deploy: 9 of 10, 0 repeated",
+    ]
