@@ -201,7 +201,12 @@ class Crowd:
         )
         latencies = [value for a in answers for value in a.pop("latencies_ms")]
         times = [value for a in answers for value in a.pop("current_times", [])]
+        statuses = Counter()
+        for answer in answers:
+            statuses.update(answer.pop("statuses"))
         merged = {key: sum(a[key] for a in answers) for key in answers[0] if key != "current_at"}
+        # Answers other than 101 and 200, by status (0: no answer at all).
+        merged["statuses"] = dict(statuses)
         merged["current_at"] = max((a["current_at"] for a in answers), default=0.0)
         merged["latencies_ms"] = latencies
         if per_reader:
@@ -543,6 +548,7 @@ class ReaderProcess:
             "polls": sum(reader.polls for reader in self.readers),
             "reconnects": sum(reader.reconnects for reader in self.readers),
             "server_errors": sum(n for status, n in self.statuses.items() if status >= 500),
+            "statuses": {str(status): n for status, n in self.statuses.items()},
             "current_at": current_at,
             "text_frames": self.opcodes["text"],
             "binary_frames": self.opcodes["binary"],

@@ -663,6 +663,16 @@ def deploy_section(results: dict, images: dict, root: Path) -> list[str]:
         f"{'yes' if deploy['complete'] else '**no**'} |",
         "",
     ]
+    errors = {k: v for k, v in total.get("statuses", {}).items() if int(k) >= 500}
+    if errors:
+        lines += [
+            "Answers 5xx by status: "
+            + ", ".join(f"{status}: {count}" for status, count in sorted(errors.items()))
+            + ". uvicorn answers 500 to a websocket handshake still in progress when its "
+            "shutdown begins (`uvicorn/protocols/websockets/websockets_impl.py`, `shutdown`); "
+            "the reader retries with its back-off.",
+            "",
+        ]
     if "recovery" in images:
         lines += [
             "The recovery plot of the reconnect storm (section 5) shows this deploy's curve too.",
