@@ -668,9 +668,9 @@ def deploy_section(results: dict, images: dict, root: Path) -> list[str]:
         lines += [
             "Answers 5xx by status: "
             + ", ".join(f"{status}: {count}" for status, count in sorted(errors.items()))
-            + ". uvicorn answers 500 to a websocket handshake still in progress when its "
-            "shutdown begins (`uvicorn/protocols/websockets/websockets_impl.py`, `shutdown`); "
-            "the reader retries with its back-off.",
+            + ". The likely source: uvicorn answers 500 to a websocket handshake still in "
+            "progress when its shutdown begins (`uvicorn/protocols/websockets/websockets_impl.py`, "
+            "`shutdown`); the reader retries with its back-off.",
             "",
         ]
     if "recovery" in images:
