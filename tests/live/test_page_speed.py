@@ -88,9 +88,7 @@ def test_a_withdrawn_post_is_gone_from_the_next_answer_in_either_encoding(
         assert "Chute dans la descente" in read(client, session, HTTP_ACCEPT_ENCODING=encoding)
     delete_post(post=post, by=editor)
     for encoding in ("", "gzip"):
-        assert "Chute dans la descente" not in read(
-            client, session, HTTP_ACCEPT_ENCODING=encoding
-        )
+        assert "Chute dans la descente" not in read(client, session, HTTP_ACCEPT_ENCODING=encoding)
 
 
 def test_the_process_copy_is_used_only_under_the_position_the_database_gives(
@@ -112,9 +110,7 @@ def test_the_process_copy_is_used_only_under_the_position_the_database_gives(
     assert "Chute dans la descente" not in read(client, session)
 
 
-def test_the_shared_page_holds_nothing_of_the_person_asking(
-    client, session, make_post, journalist
-):
+def test_the_shared_page_holds_nothing_of_the_person_asking(client, session, make_post, journalist):
     make_post(session, title="Le départ est donné")
     anonymous = client.get(session.get_absolute_url())
     client.force_login(journalist)
