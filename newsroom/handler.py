@@ -16,13 +16,26 @@ request's CPU (py-spy, issue 15). Each request here borrows an idle one-thread e
 (asgiref's `ThreadSensitiveContext(executor=…)`), so it still has a thread to itself, as a
 threaded WSGI server's request does, and the thread serves a later request afterwards.
 
-Requests, responses, streaming and files are handled by Django's handler as before.
+Django's handler also crosses to that thread and back three times per request: to send
+`request_started`, to run the stack, and to close the response (`request_finished`). Here
+one crossing sends the signal, runs the stack and, for a response already complete (not
+streamed), closes it before it is sent: its bytes are in memory, and its database
+connection goes back to the pool sooner. A streamed response is closed after it is sent, as
+Django does.
+
+Requests, responses, streaming and files are otherwise handled by Django's handler.
 """
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 # Threads kept waiting for the next request: enough for the requests one process has
 # running at once in ordinary times; after a burst, threads beyond these are let go.
@@ -65,5 +78,42 @@ class SyncStackASGIHandler(ASGIHandler):
         finally:
             self.threads.give_back(executor)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    async def handle(self, scope, receive, send):
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            set_script_prefix(get_script_prefix(scope))
+            response = None
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    tasks.create_task(self.listen_for_disconnect(receive))
+                    respond = sync_to_async(self.respond, thread_sensitive=True)
+                    response = await respond(scope, body_file)
+                    await self.send_response(response, send)
+                    raise RequestProcessed
+            except* (RequestProcessed, RequestAborted):
+                pass
+            if response is None:
+                await signals.request_finished.asend(sender=self.__class__)
+            elif response.streaming:
+                await sync_to_async(response.close, thread_sensitive=True)()
+
+    def respond(self, scope, body_file):
+        """In the request's thread: Django's start of a request, its answer, and the end of
+        it when the answer is complete."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
+
+
+class RequestProcessed(Exception):
+    """The answer is sent: stop listening for the client's disconnect."""
