@@ -14,6 +14,7 @@ from PIL import Image
 from liveblog.domain.polls import cast_vote, create_poll_post
 from liveblog.domain.posts import delete_post, publish_post, schedule_post
 from liveblog.domain.sessions import end_session, start_session
+from liveblog.live.page_cache import recent as recent_pages
 from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
 from liveblog.resilient_cache import ResilientCache
 from tests.helpers import START
@@ -46,8 +47,9 @@ def test_settings(settings, tmp_path):
     # A Redis stopped by an earlier test must not make this one's cache look down.
     for shared in ResilientCache.instances:
         shared.forget_outage()
-    # Nor an earlier test's branding, kept in the process for a moment.
+    # Nor an earlier test's branding or live pages, kept in the process for a moment.
     Branding.forget()
+    recent_pages.forget()
     # Each test runs in an event loop of its own; a Redis channel layer made in an earlier
     # test's loop holds locks bound to that loop. Every test gets a layer of its own.
     channel_layers.backends.clear()

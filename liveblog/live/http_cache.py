@@ -15,18 +15,20 @@ Anything sent to someone signed in (a session cookie) is never stored by anyone 
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache, wraps
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
-from django.middleware.gzip import GZipMiddleware
+from django.db import connection
+from django.db.models import Count, Max, Sum
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -65,19 +67,56 @@ def live_version(request, slug: str, **_kwargs) -> tuple[str, datetime] | None:
 
     Its position is left on the request for the live page's cache (liveblog.live.page_cache),
     so a reader's request still costs one query."""
-    last_event_at = Event.objects.filter(session=OuterRef("pk"), seq=OuterRef("last_seq"))
-    row = (
-        LiveSession.objects.filter(slug=slug)
-        .annotate(last_event_at=Subquery(last_event_at.values("created_at")[:1]))
-        .values_list("pk", "created_at", "last_seq", "last_event_at")
-        .first()
-    )
+    row = live_position_row(slug)
     if row is None:
         return None
     pk, created_at, last_seq, last_event_at = row
     request.live_position = (pk, created_at, last_seq)
     # created_at tells apart two lives that got the same id (a database restored or reused).
     return f"{pk}.{created_at.timestamp():.6f}.{last_seq}", last_event_at or created_at
+
+
+def live_position_row(slug: str) -> tuple[int, datetime, int, datetime | None] | None:
+    """The live's id, creation time, position and the time of the event at that position.
+
+    Asked of the database on every request to a live's public URLs, in SQL written once:
+    the ORM built this query (a subquery on the events) in about 1.2 ms of CPU each time,
+    three times what the round trip to PostgreSQL costs (measured, issue 15)."""
+    with connection.cursor() as cursor:
+        cursor.execute(live_position_sql(), [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, created_at, last_seq, last_event_at = row
+    return pk, as_datetime(created_at), last_seq, as_datetime(last_event_at)
+
+
+@cache
+def live_position_sql() -> str:
+    session, event = LiveSession._meta, Event._meta
+
+    def column(meta, name: str) -> str:
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    return (
+        f"SELECT s.{column(session, 'id')}, s.{column(session, 'created_at')}, "
+        f"s.{column(session, 'last_seq')}, "
+        f"(SELECT e.{column(event, 'created_at')} FROM {connection.ops.quote_name(event.db_table)} e"
+        f" WHERE e.{column(event, 'session')} = s.{column(session, 'id')}"
+        f" AND e.{column(event, 'seq')} = s.{column(session, 'last_seq')})"
+        f" FROM {connection.ops.quote_name(session.db_table)} s"
+        f" WHERE s.{column(session, 'slug')} = %s"
+    )
+
+
+def as_datetime(value) -> datetime | None:
+    """A time as the database driver gave it: PostgreSQL's aware datetimes, or SQLite's text
+    in UTC (what the ORM's converters would do for the two backends the app runs on)."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC)
 
 
 def lives_version(request, **_kwargs) -> tuple[str, datetime] | None:
@@ -183,13 +222,28 @@ class PrivateWhenSignedIn:
 
 class CompressText(GZipMiddleware):
     """gzip for HTML, JSON, feeds and other text; images and archives go as they are.
-    (Django's middleware pads each response with random bytes against BREACH.)"""
+    (Django's middleware pads each response with random bytes against BREACH.)
+
+    An answer that comes with its `compressed_content` already (the live page, gzipped once
+    per position: liveblog.live.page_cache.StoredPage) is sent that copy: compressing 50 KB
+    took about 0.4 ms of each request's few."""
 
     def process_response(self, request, response):
         kind = response.get("Content-Type", "").split(";")[0].strip()
         if not (kind.startswith("text/") or kind in COMPRESSED_KINDS):
             return response
-        return super().process_response(request, response)
+        compressed = getattr(response, "compressed_content", None)
+        if compressed is None or response.has_header("Content-Encoding"):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response.content = compressed
+            response.headers["Content-Length"] = str(len(compressed))
+            response.headers["Content-Encoding"] = "gzip"
+            etag = response.get("ETag")
+            if etag and etag.startswith('"'):
+                response.headers["ETag"] = "W/" + etag
+        return response
 
 
 COMPRESSED_KINDS = {

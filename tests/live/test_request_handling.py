@@ -4,10 +4,12 @@ the security and content-security policies, the language, the caching."""
 
 import os
 import re
+import threading
 
 import pytest
 from channels.testing import HttpCommunicator
 from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished, request_started
 from django.test import override_settings
 
 from liveblog.resilient_cache import PooledRedisCache
@@ -104,3 +106,46 @@ def test_caches_of_every_request_share_one_redis_connection_pool():
     other = PooledRedisCache(url, {**options, "OPTIONS": {"socket_connect_timeout": 2}})
     assert other._cache.get_client().connection_pool is not first_pool
     first.delete("shared")
+
+
+class Signals:
+    """Which thread each request started in, and how many ended."""
+
+    def __init__(self):
+        self.started, self.finished = [], 0
+
+    def on_started(self, **_kwargs):
+        self.started.append(threading.get_ident())
+
+    def on_finished(self, **_kwargs):
+        self.finished += 1
+
+
+@pytest.fixture
+def request_signals():
+    seen = Signals()
+    request_started.connect(seen.on_started)
+    request_finished.connect(seen.on_finished)
+    yield seen
+    request_started.disconnect(seen.on_started)
+    request_finished.disconnect(seen.on_finished)
+
+
+async def test_a_request_s_thread_serves_the_next_request(request_signals):
+    handler = SyncStackASGIHandler()
+    for _ in range(3):
+        assert (await fetch(handler, "/robots.txt"))[0] == 200
+    # One thread for the three requests, one after the other (a new one each, before).
+    assert len(request_signals.started) == 3
+    assert len(set(request_signals.started)) == 1
+    assert request_signals.started[0] != threading.get_ident()
+
+
+@pytest.mark.parametrize("path", ["/robots.txt", "/live/{slug}/", "/static/liveblog/live.js"])
+async def test_every_request_is_started_and_finished_once(session, request_signals, path):
+    # A complete answer is closed in the request's one crossing, a streamed one after it is
+    # sent; either way Django's request signals are sent once each.
+    status, _headers, body = await fetch(SyncStackASGIHandler(), path.format(slug=session.slug))
+    assert status == 200 and body
+    assert len(request_signals.started) == 1
+    assert request_signals.finished == 1
