@@ -95,8 +95,12 @@ lint: test-setup
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/lint-imports
 
+# The unit suite waits on PostgreSQL, on servers and on subprocesses about half its time:
+# UNIT_WORKERS processes share it a file at a time (tests/conftest.py), with Redis databases
+# 12, 13, … (the browser suite's are 10, 11, …: newsroom/settings.py).
+UNIT_WORKERS ?= 2
 test-unit: test-setup nginx
-	$(BIN)/pytest tests --ignore=tests/browser
+	LIVEBLOG_TEST_REDIS_DB=12 $(BIN)/pytest tests --ignore=tests/browser -n $(UNIT_WORKERS) --dist loadgroup
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
 # async Channels tests cannot share one event loop. They spend most of their time waiting
@@ -105,7 +109,7 @@ test-unit: test-setup nginx
 BROWSER_WORKERS ?= 2
 test-browser: test-setup chromium
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then \
-		$(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
+		LIVEBLOG_TEST_REDIS_DB=10 $(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
 	else echo "no browser tests yet"; fi
 
 # The unit suite (one core, mostly computing) and the browser suite (mostly waiting) run

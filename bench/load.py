@@ -116,6 +116,9 @@ class Socket(asyncio.Protocol):
                 if self.protocol.handshake_exc is not None:
                     settle(self.opened, self.protocol.handshake_exc)
                 else:
+                    # Each socket on which the server accepted compression (it declines in
+                    # production); the frames scenario measures what accepting it costs.
+                    self.crowd.deflated += bool(self.protocol.extensions)
                     settle(self.opened)
             elif event.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
                 self.parts.append(event.data)
@@ -356,6 +359,7 @@ class ReaderProcess:
         self.background: set[asyncio.Task] = set()
         # Answers other than 200 / 101 (a 5xx during a storm is a failure of the goal).
         self.statuses: Counter[int] = Counter()
+        self.deflated = 0  # sockets opened with permessage-deflate accepted by the server
         # Frames received by kind (`text`, `binary`): the server's LIVEBLOG_TEXT_FRAMES.
         self.opcodes: Counter[str] = Counter()
 
@@ -564,6 +568,7 @@ class ReaderProcess:
             "current_at": current_at,
             "text_frames": self.opcodes["text"],
             "binary_frames": self.opcodes["binary"],
+            "compressed_sockets": self.deflated,
             "latencies_ms": latencies,
         }
         if command.get("per_reader"):

@@ -321,8 +321,8 @@ def render(results: dict, images: dict[str, Path], out: Path, root: Path) -> str
         "browser does: htmx (`HX-Request`), the composer's fields, on the server measured; a "
         "publish is timed from the request's start, and a reader's latency runs from that "
         "start to the moment it applies the frame (bench/publishing.py, bench/load.py). "
-        f"Each fan-out configuration ran {params.get('runs', 1)} time(s): figures are the "
-        "median, with the spread (lowest to highest) of the runs where shown.",
+        f"{runs_sentence(params)} Figures are the median, with the spread (lowest to "
+        "highest) of the runs where shown.",
         "",
     ]
     if NOTES.exists():
@@ -539,6 +539,16 @@ def production_command() -> str:
     return "uvicorn " + " ".join(uvicorn_arguments(port=0)).replace(" --port 0", "")
 
 
+def runs_sentence(params: dict) -> str:
+    runs, comparison = params.get("runs", 1), params.get("comparison_runs")
+    if comparison is None or comparison == runs:
+        return f"Each fan-out configuration ran {runs} time(s)."
+    return (
+        f"The app on uvicorn x1 and the ceiling, on which the goals are read, ran {runs} "
+        f"times each; the other configurations, which only compare, {comparison} time(s)."
+    )
+
+
 def spread_of(step: dict, key: str) -> str:
     low_high = step.get("spread", {}).get(key)
     return f"{low_high[0]:.0f} to {low_high[1]:.0f}" if low_high else "-"
@@ -694,27 +704,31 @@ def frames_section(results: dict) -> list[str]:
         "",
         f"`{results['command']}`: {found['readers']:,} readers on {found['server']}, "
         f"{found['posts']} posts, with the app's binary frames (encoded once per event and "
-        "process) and with text frames (`LIVEBLOG_TEXT_FRAMES=1`: the server encodes the text "
-        "again for each socket), run after run alternating; figures are the median of the "
-        "runs, the spread their lowest to highest. The readers count the kind of frame they "
-        "get.",
+        "process), with text frames (`LIVEBLOG_TEXT_FRAMES=1`: the server encodes the text "
+        "again for each socket), and compressed (binary frames with permessage-deflate on, "
+        "`--ws-per-message-deflate true` after the production command: what browsers would "
+        "negotiate if it were not turned off), run after run alternating; figures are the "
+        "median of the runs, the spread their lowest to highest. The readers count the kind "
+        "of frame they get; memory is the server's, idle, per 1,000 readers.",
         "",
         "| frames | runs | server CPU µs per delivery | spread | p50 ms | p99 ms | p99 spread "
-        "| delivered | text / binary frames received | complete |",
-        "|---|---:|---:|---|---:|---:|---|---:|---|---|",
+        "| MiB per 1,000 idle | delivered | text / binary frames received | complete |",
+        "|---|---:|---:|---|---:|---:|---|---:|---:|---|---|",
     ]
-    for kind in ("binary", "text"):
+    for kind in ("binary", "text", "compressed"):
         run = found.get(kind)
         if not run:
             continue
         d, lat, spread = run["deliveries"], run["latency_ms"], run.get("spread", {})
         cpu_spread = spread.get("cpu_us_per_delivery")
         p99_spread = spread.get("latency_p99_ms")
+        memory = run.get("idle_mib_per_1000")
         lines.append(
             f"| {kind} | {run['runs']} | {run['cpu_us_per_delivery']:.0f} | "
             f"{f'{cpu_spread[0]:.0f} to {cpu_spread[1]:.0f}' if cpu_spread else '-'} | "
             f"{ms(lat, 'p50')} | {ms(lat, 'p99')} | "
             f"{f'{p99_spread[0]:.0f} to {p99_spread[1]:.0f}' if p99_spread else '-'} | "
+            f"{'-' if memory is None else f'{memory:.1f}'} | "
             f"{d['delivered']:,} / {d['expected']:,} | {d.get('text_frames', 0):,} / "
             f"{d.get('binary_frames', 0):,} | {'yes' if run['complete'] else '**no**'} |"
         )

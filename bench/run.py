@@ -53,6 +53,8 @@ MODES = {
         storm_readers=5000,
         client_processes=2,
         runs=3,
+        # The comparisons once each: three runs of all six take over an hour.
+        comparison_runs=1,
         # 50,000 readers: four app processes of 12,500 sockets and four reader processes,
         # each well under the file limit of 20,000 (`ulimit -Hn`).
         scale_readers=50000,
@@ -213,12 +215,20 @@ def main() -> int:
 def fan_out_on(mode, configs, frame: str, results: dict, out: Path) -> None:
     """Each configuration `mode.runs` times; the report gives the median and the spread."""
     for kind, workers in configs:
-        runs = []
-        for number in range(1, mode.runs + 1):
-            print(f"fan-out ({mode.name}): {kind} x{workers}, run {number}/{mode.runs}", flush=True)
+        runs, count = [], runs_of(mode, kind, workers)
+        for number in range(1, count + 1):
+            print(f"fan-out ({mode.name}): {kind} x{workers}, run {number}/{count}", flush=True)
             runs.append(scenarios.fan_out(mode, kind, workers, frame))
         results["fanout"].append(scenarios.median_of_runs(runs))
         save(out, results)
+
+
+def runs_of(mode: Mode, kind: str, workers: int) -> int:
+    """The goals' configurations (the first two) run `mode.runs` times, the others
+    `mode.comparison_runs` times when the mode says so."""
+    if (kind, workers) in mode.configs[:2] or mode.comparison_runs is None:
+        return mode.runs
+    return mode.comparison_runs
 
 
 def reference_frame(publishing) -> str:

@@ -40,6 +40,10 @@ class Mode:
     settle: float = 1.0  # seconds for a server or a crowd to settle before measuring
     lone_publishes: int = 10  # publishes timed with no reader connected
     runs: int = 1  # runs of each fan-out configuration; the report gives their median
+    # Runs of the configurations that only compare (the naive peer, two processes, daphne):
+    # the goals are read on the first two (the app on uvicorn x1 and the ceiling), which get
+    # `runs`. None: `runs` for every configuration.
+    comparison_runs: int | None = None
     # Issue 15's scale goal (bench.fleet.scale): readers over app processes, each reader
     # process under the file limit; posts one every `scale_interval` s, `scale_wait` to arrive.
     scale_readers: int = 40
@@ -243,11 +247,17 @@ def measure_idle(server: Server, seconds: float) -> dict:
 
 
 def fan_out(
-    mode: Mode, kind: str, workers: int, frame: str, settings: dict[str, str] | None = None
+    mode: Mode,
+    kind: str,
+    workers: int,
+    frame: str,
+    settings: dict[str, str] | None = None,
+    extra: list[str] | None = None,
 ) -> dict:
     """Scenarios 1, 2 and 4 on one configuration: readers in steps, idle, then posts.
-    `settings`: the server's environment beyond the bench's (LIVEBLOG_TEXT_FRAMES=1)."""
-    server = Server(kind, workers, settings=dict(settings or {}))
+    `settings`: the server's environment beyond the bench's (LIVEBLOG_TEXT_FRAMES=1);
+    `extra`: options after the production command's (`--ws-per-message-deflate true`)."""
+    server = Server(kind, workers, settings=dict(settings or {}), extra=list(extra or []))
     slug = publishing.slug(f"{kind}-{workers}")
     session = fresh_session(slug)
     crowd = Crowd(mode.client_processes)
@@ -331,7 +341,14 @@ def fan_out(
 
 
 # The server's environment for each kind of reader frame (newsroom/settings.py).
-FRAME_KINDS = {"binary": {}, "text": {"LIVEBLOG_TEXT_FRAMES": "1"}}
+# What each kind of frame asks of the server: its environment and options after the
+# production command's. "compressed" is what the production command decided against:
+# permessage-deflate, which browsers always offer, on (bench/load.py offers it too).
+FRAME_KINDS = {
+    "binary": ({}, []),
+    "text": ({"LIVEBLOG_TEXT_FRAMES": "1"}, []),
+    "compressed": ({}, ["--ws-per-message-deflate", "true"]),
+}
 
 
 def frames(mode: Mode, frame: str) -> dict:
@@ -344,17 +361,25 @@ def frames(mode: Mode, frame: str) -> dict:
     )
     runs = {kind: [] for kind in FRAME_KINDS}
     for number in range(1, mode.runs + 1):
-        for kind, settings in FRAME_KINDS.items():
+        for kind, (settings, extra) in FRAME_KINDS.items():
             print(f"frames ({mode.name}): {kind}, run {number}/{mode.runs}", flush=True)
-            runs[kind].append(fan_out(top, "uvicorn", 1, frame, settings))
+            runs[kind].append(fan_out(top, "uvicorn", 1, frame, settings, extra))
     result = {"server": "uvicorn x1", "readers": top.levels[0], "posts": mode.frames_posts}
     for kind, found in runs.items():
-        step = median_of_runs(found)["steps"][0]
+        combined = median_of_runs(found)
+        step = combined["steps"][0]
         result[kind] = {
             key: step[key]
             for key in ("latency_ms", "cpu_us_per_delivery", "deliveries", "complete")
         }
-        result[kind] |= {"runs": len(found), "spread": step.get("spread", {})}
+        result[kind] |= {
+            "runs": len(found),
+            "spread": step.get("spread", {}),
+            "idle_mib_per_1000": (step["idle"]["rss"] - combined["idle_empty"]["rss"])
+            / 2**20
+            / step["readers"]
+            * 1000,
+        }
     return result
 
 

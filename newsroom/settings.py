@@ -30,12 +30,21 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Test workers running side by side (pytest-xdist: `make test-browser`) each have a test
-# database of their own; each gets a Redis database of its own too (10, 11, …), so their
-# lives never share a channel group, a cached page or a lockout. Their servers inherit it.
-if REDIS_URL and (test_worker := os.environ.get("PYTEST_XDIST_WORKER", "")):
-    worker_db = f"/{10 + int(test_worker.removeprefix('gw'))}"
+# Test workers running side by side (pytest-xdist: `make test-unit`, `make test-browser`) each
+# have a test database of their own; each gets a Redis database of its own too, from
+# LIVEBLOG_TEST_REDIS_DB (10 by default; the two suites of `make test` start apart), so their
+# lives never share a channel group, a cached page or a lockout. The choice is written back
+# into the environment: a server the test starts inherits it, and one given a Redis URL of
+# its own (a test's fixed database) keeps that URL.
+if (
+    REDIS_URL
+    and (test_worker := os.environ.get("PYTEST_XDIST_WORKER", ""))
+    and not os.environ.get("LIVEBLOG_TEST_REDIS_CHOSEN")
+):
+    first_db = int(os.environ.get("LIVEBLOG_TEST_REDIS_DB", "10"))
+    worker_db = f"/{first_db + int(test_worker.removeprefix('gw'))}"
     REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=worker_db))
+    os.environ.update(REDIS_URL=REDIS_URL, LIVEBLOG_TEST_REDIS_CHOSEN="1")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

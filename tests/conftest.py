@@ -32,6 +32,16 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Workers side by side (`make test-unit`: pytest-xdist, `--dist loadgroup`) take a file at
+    a time: its tests share module fixtures (servers, databases). Files that share a fixed
+    Redis or PostgreSQL database name one group (`xdist_group`) and go to one worker together."""
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(config.rootpath))))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_lockouts_from_earlier_runs():
     # Cached pages and presence outlive a run when the cache is Redis (REDIS_URL); a run

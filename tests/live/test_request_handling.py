@@ -16,7 +16,8 @@ from liveblog.resilient_cache import PooledRedisCache
 from newsroom.asgi import application, django_asgi_app
 from newsroom.handler import SyncStackASGIHandler
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Redis DB 14 is shared with the other files of this group (tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis-db-14")]
 
 # What differs between two answers to the same request whoever answers: the time, and any
 # nonce (a new one per answer).

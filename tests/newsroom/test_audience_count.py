@@ -18,7 +18,8 @@ from newsroom.asgi import application
 from tests.helpers import WAIT, connected
 from tests.helpers.services import missing_service
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Redis DB 14 is shared with the other files of this group (tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis-db-14")]
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 T = 1_800_000_000.0  # a moment, in seconds since the epoch, on a ten-second boundary

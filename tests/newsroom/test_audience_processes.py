@@ -18,6 +18,8 @@ from tests.helpers.services import missing_service
 
 DATABASE = "lb_newsroom_audience"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+# Redis DB 14 is shared with the other files of this group (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("redis-db-14")
 PASSWORD = "pw-audience-2026"
 
 SETUP = """

@@ -20,7 +20,12 @@ from bench.report import failures
 from tests.helpers import WAIT
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis]
+# The database bench_test and Redis DB 15 are this group's (tests/conftest.py).
+pytestmark = [
+    pytest.mark.needs_postgres,
+    pytest.mark.needs_redis,
+    pytest.mark.xdist_group("postgres-bench_test"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -141,15 +146,26 @@ def test_a_rolling_deploy_drops_every_reader_and_loses_or_repeats_nothing(tiny_r
     assert deploy["complete"]
 
 
-def test_text_and_binary_frames_each_reach_every_reader(tiny_run):
+def test_text_binary_and_compressed_frames_each_reach_every_reader(tiny_run):
     _finished, results, _out = tiny_run
     found = results["frames"]
-    for kind, other in (("binary", "text"), ("text", "binary")):
+    for kind, other in (("binary", "text"), ("text", "binary"), ("compressed", "text")):
         counts = found[kind]["deliveries"]
         assert counts["delivered"] == counts["expected"] == found["readers"] * found["posts"]
         assert counts["repeats"] == 0
-        assert counts[f"{kind}_frames"] >= counts["expected"] and counts[f"{other}_frames"] == 0
+        frames = "binary" if kind == "compressed" else kind
+        assert counts[f"{frames}_frames"] >= counts["expected"] and counts[f"{other}_frames"] == 0
         assert found[kind]["complete"]
+
+
+def test_only_the_compressed_run_has_compression_accepted(tiny_run):
+    """The production command declines the compression every reader offers; the frames
+    scenario's third kind turns it on to measure what that decision saves."""
+    _finished, results, _out = tiny_run
+    found = results["frames"]
+    assert found["binary"]["deliveries"]["compressed_sockets"] == 0
+    assert found["text"]["deliveries"]["compressed_sockets"] == 0
+    assert found["compressed"]["deliveries"]["compressed_sockets"] >= found["readers"]
 
 
 def test_the_storm_records_when_each_reader_became_current(tiny_run):

@@ -19,7 +19,12 @@ import pytest
 from tests.helpers import WAIT
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis]
+# The database bench_test and Redis DB 15 are this group's (tests/conftest.py).
+pytestmark = [
+    pytest.mark.needs_postgres,
+    pytest.mark.needs_redis,
+    pytest.mark.xdist_group("postgres-bench_test"),
+]
 
 
 @pytest.fixture(scope="module")
