@@ -97,10 +97,11 @@ lint: test-setup
 
 # The unit suite waits on PostgreSQL, on servers and on subprocesses about half its time:
 # UNIT_WORKERS processes share it a file at a time (tests/conftest.py), with Redis databases
-# 12, 13, … (the browser suite's are 10, 11, …: newsroom/settings.py).
+# 12, 13, … (the browser suite's are 10, 11, …) and PostgreSQL test databases named after
+# the suite (newsroom/settings.py).
 UNIT_WORKERS ?= 2
 test-unit: test-setup nginx
-	LIVEBLOG_TEST_REDIS_DB=12 $(BIN)/pytest tests --ignore=tests/browser -n $(UNIT_WORKERS) --dist loadgroup
+	LIVEBLOG_TEST_SUITE=unit LIVEBLOG_TEST_REDIS_DB=12 $(BIN)/pytest tests --ignore=tests/browser -n $(UNIT_WORKERS) --dist loadgroup
 
 # Browser tests run in their own pytest process: Playwright's sync API and the
 # async Channels tests cannot share one event loop. They spend most of their time waiting
@@ -109,7 +110,7 @@ test-unit: test-setup nginx
 BROWSER_WORKERS ?= 2
 test-browser: test-setup chromium
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then \
-		LIVEBLOG_TEST_REDIS_DB=10 $(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
+		LIVEBLOG_TEST_SUITE=browser LIVEBLOG_TEST_REDIS_DB=10 $(BIN)/pytest tests/browser -n $(BROWSER_WORKERS) --dist loadfile; \
 	else echo "no browser tests yet"; fi
 
 # The unit suite (one core, mostly computing) and the browser suite (mostly waiting) run

@@ -233,6 +233,10 @@ else:
     # catch-up requests opened a connection each and PostgreSQL ran out; with the pool a
     # process never holds more than LIVEBLOG_DB_POOL_SIZE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The two suites of `make test` run side by side, each in workers of its own: each
+    # suite names its test databases (LIVEBLOG_TEST_SUITE; pytest-django adds _gw0, _gw1).
+    if test_suite := os.environ.get("LIVEBLOG_TEST_SUITE"):
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{test_suite}"}
     if LIVEBLOG_DB_POOL_SIZE > 0:
         if importlib.util.find_spec("psycopg_pool") is None:
             raise ImproperlyConfigured(
