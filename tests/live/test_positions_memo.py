@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 
 from liveblog.domain.posts import delete_post, send_back_to_draft
 from liveblog.live import http_cache, positions_memo
@@ -99,6 +100,17 @@ def test_a_withdrawn_post_leaves_the_page_once_its_notification_is_heard(
     new_etag, new_body = page(client, session)
     assert new_etag != etag
     assert "Une rumeur infondée" not in new_body
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_of_a_known_position_costs_no_query(client, session, make_post, listener, reads):
+    """The query the memo removes: today's one query per request (test_page_speed.py) is none."""
+    make_post(session)
+    read_and_kept(client, session, reads)
+    with CaptureQueriesContext(connection) as queries:
+        page(client, session)
+    assert [query["sql"] for query in queries] == []
 
 
 @pytest.mark.needs_postgres
