@@ -61,6 +61,10 @@ LIVEBLOG_POLL_SECONDS = float(os.environ.get("LIVEBLOG_POLL_SECONDS", "5"))
 # How long a rendered live page may be served from the cache (liveblog.live.page_cache); every
 # event invalidates it at once, this only bounds changes made outside the event log. 0: off.
 LIVEBLOG_PAGE_CACHE_SECONDS = int(os.environ.get("LIVEBLOG_PAGE_CACHE_SECONDS", "300"))
+# PostgreSQL: each server process keeps the lives' positions, told of every change by a
+# LISTEN on a connection of its own (liveblog.live.positions_memo), instead of reading one
+# per request. 0: read it on every request, as on SQLite.
+LIVEBLOG_POSITION_LISTENER = env_flag("LIVEBLOG_POSITION_LISTENER", "1")
 # PostgreSQL connections one server process may hold (psycopg's pool, Django's
 # OPTIONS["pool"]); requests beyond it wait for a free one. 0: no pool, one connection per
 # request (a pooler such as PgBouncer in front of PostgreSQL then bounds them).

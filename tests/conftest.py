@@ -14,6 +14,7 @@ from PIL import Image
 from liveblog.domain.polls import cast_vote, create_poll_post
 from liveblog.domain.posts import delete_post, publish_post, schedule_post
 from liveblog.domain.sessions import end_session, start_session
+from liveblog.live import positions_memo
 from liveblog.live.page_cache import recent as recent_pages
 from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
 from liveblog.resilient_cache import ResilientCache
@@ -51,6 +52,13 @@ def no_lockouts_from_earlier_runs():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, dropped only once the positions' listener let go of it."""
+    yield
+    positions_memo.stop()
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -60,6 +68,11 @@ def test_settings(settings, tmp_path):
     # Nor an earlier test's branding or live pages, kept in the process for a moment.
     Branding.forget()
     recent_pages.forget()
+    positions_memo.memo.forget()
+    # The lives' positions are read per request, as tests have always counted them, unless a
+    # test turns the listener on (tests/live/test_positions_memo.py): a test that writes and
+    # reads at once would otherwise race the notification of its own write.
+    settings.LIVEBLOG_POSITION_LISTENER = False
     # Each test runs in an event loop of its own; a Redis channel layer made in an earlier
     # test's loop holds locks bound to that loop. Every test gets a layer of its own.
     channel_layers.backends.clear()

@@ -5,17 +5,19 @@ A rendered live page is kept in the cache under its session's position in the ev
 (liveblog.domain.events), which moves `last_seq`, so the next request looks under a new key and
 renders afresh: no change has to know about this cache. A reader's request costs one
 small query (the session's position) while nothing happens; a big news night's
-thousands of page loads between two posts share one rendering. That query is now the whole
+thousands of page loads between two posts share one rendering. That query was the whole
 difference between this page and a trivial view on one process (issue 15, measured: with
-the position fixed instead, the page served 93-96% of robots.txt's rate; with it, 52-68%),
-and it stays: it is what makes a withdrawn post leave every page at once.
+the position fixed instead, the page served 93-96% of robots.txt's rate; with it, 52-68%).
+On PostgreSQL the process now knows the position while it hears every change of it
+(liveblog.live.positions_memo, LISTEN/NOTIFY), and asks only when it does not: what makes a
+withdrawn post leave every page at once is still the position, read or heard.
 
 What is kept is the page's bytes, its gzipped bytes and the view's headers (`StoredPage`),
 compressed once when the position is rendered rather than on each of its thousands of
 requests (liveblog.live.http_cache.CompressText sends that copy to readers who accept gzip).
 The process keeps the few latest stored pages too (`recent`), under the same keys: a key
-names one position, read from the database on every request, so a copy can never outlive
-the event that replaced it, and it spares each request a round trip to Redis.
+names one position, read from the database or heard from it (above), so a copy can
+never outlive the event that replaced it, and it spares each request a round trip to Redis.
 
 The timeout only bounds what a change made outside the event log (a fix in the database
 by hand) could leave stale. Older pages (`?before=`) are cached only at the positions the
