@@ -11,6 +11,7 @@ exact, and a few seconds late at worst if the web process died.
 """
 
 import asyncio
+import contextvars
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -118,7 +119,11 @@ def flush_soon(poll_id: int) -> None:
     # readers when sent to from that loop (a plain thread's send waits for the next resync).
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is not None and loop.is_running():
-        loop.call_soon_threadsafe(loop.call_later, delay, _flush_on_loop, poll_id)
+        # In a context of its own: the request's (its thread, newsroom/handler.py) is gone
+        # by the time the flush runs, and a task must not outlive the context it was made in.
+        loop.call_soon_threadsafe(
+            loop.call_later, delay, _flush_on_loop, poll_id, context=contextvars.Context()
+        )
         return
     timer = threading.Timer(delay, _flush_in_background, args=[poll_id])
     timer.daemon = True

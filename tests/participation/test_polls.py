@@ -9,6 +9,7 @@ from django.utils import timezone
 from liveblog.domain.polls import cast_vote, create_poll_post, flush_poll_results
 from liveblog.live.participation import VOTES_COOKIE
 from liveblog.models import Event, Poll
+from tests.helpers import WAIT, eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,45 @@ def test_a_held_back_vote_reaches_readers_without_the_scheduler(session, editor)
     assert results.count() == 2
     assert "2 votes" in results.last().html
     Poll.objects.get(pk=poll.pk, results_dirty=False)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_vote_held_back_in_a_served_request_reaches_readers_after_the_request(
+    session, editor
+):
+    """Through the server's own handler (newsroom/handler.py): the flush is scheduled from
+    the request's thread and runs after the request, and its context, have ended."""
+    from asgiref.sync import sync_to_async
+    from channels.testing import HttpCommunicator
+
+    from newsroom.asgi import application
+
+    await sync_to_async(create_poll_post)(
+        session=session,
+        by=editor,
+        question="Qui gagnera le marathon ?",
+        choices=["Amara", "Bruno"],
+        closes_at=timezone.now() + timedelta(minutes=30),
+    )
+    poll = await Poll.objects.aget()
+    url = reverse("live:poll-vote", args=[session.slug, poll.pk])
+    async for choice in poll.choices.all():
+        # Two browsers (no cookie between them); the second vote falls within the interval.
+        communicator = HttpCommunicator(
+            application,
+            "POST",
+            url,
+            body=f"choice={choice.pk}".encode(),
+            headers=[
+                (b"host", b"testserver"),
+                (b"content-type", b"application/x-www-form-urlencoded"),
+            ],
+        )
+        assert (await communicator.get_response(timeout=WAIT))["status"] == 200
+    results = Event.objects.filter(kind="poll.results").order_by("seq")
+
+    async def both_sent():
+        return await results.acount() == 2
+
+    await eventually(both_sent, "the held-back results after the request")
+    assert "2 votes" in (await results.alast()).html
