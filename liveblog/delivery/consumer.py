@@ -3,9 +3,18 @@
 On connect the reader gets every event after the sequence number it gives (its
 page's `data-seq`), then live ones, each exactly once and in order (see
 liveblog.delivery.audience). Readers never send: anything they send closes the socket.
+
+A bare ASGI application, not a Channels consumer: an idle reader is the server's
+connection and the one task that runs this function, waiting on `receive`. A consumer
+(`AsyncConsumer.__call__`) adds to each socket a task per pending `receive`, the futures
+of `asyncio.wait` and its own object and scope: about 3.5 KiB of an idle reader's 26
+(2,000 readers in one process of the production command). The process listens to the
+channel layer once per live (liveblog.delivery.audience.Audience), so a reader needs no
+channel of its own.
 """
 
 import logging
+from functools import partial
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -22,49 +31,53 @@ log = logging.getLogger(__name__)
 # autobahn lets an application close only with 1000 or 3000-4999 (it failed the
 # consumer and sent 1011 instead); 4000-4999 are for private use.
 READ_ONLY = 4008
+CLOSE = {"type": "websocket.close"}
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
-    # No channel-layer channel per socket: the process subscribes once per session
-    # (liveblog.delivery.audience.Audience) and hands frames to its readers itself.
-    channel_layer_alias = None
+async def live_socket(scope, receive, send) -> None:
+    """The ASGI application of one reader's socket (routed by liveblog.delivery.routing)."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    reader = await joined_reader(scope, send)
+    if reader is None:
+        await send(CLOSE)  # before accepting: the handshake is answered 403
+        return
+    try:
+        await send({"type": "websocket.accept"})
+        reader.start(on_stop=partial(send, CLOSE))
+        while (await receive())["type"] != "websocket.disconnect":
+            await send({**CLOSE, "code": READ_ONLY})
+    finally:
+        reader.stop()
+        await this_process().leave(reader)
 
-    async def connect(self) -> None:
-        self.reader = None
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        found = this_process().position(slug)
+
+async def joined_reader(scope, send) -> Reader | None:
+    """The reader of the socket's live, in this process's audience of it; None if the
+    live does not exist."""
+    slug = scope["url_route"]["kwargs"]["slug"]
+    found = this_process().position(slug)
+    if found is None:
+        found = await database_read(session_position)(slug)
         if found is None:
-            found = await database_read(session_position)(slug)
-            if found is None:
-                await self.close()
-                return
-            this_process().remember(slug, found[0])
-        session_id, last_seq = found
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        after = parse_after(query.get("after", [None])[0])
-        self.reader = Reader(session_id, last_seq if after is None else after, self.send_frame)
-        self.reader.newsroom = from_the_newsroom(self.scope)  # not counted in the audience
-        await this_process().join(self.reader, last_seq)
-        await self.accept()
-        self.reader.start(on_stop=self.close)
+            return None
+        this_process().remember(slug, found[0])
+    session_id, last_seq = found
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    after = parse_after(query.get("after", [None])[0])
+    reader = Reader(session_id, last_seq if after is None else after, partial(send_frame, send))
+    reader.newsroom = from_the_newsroom(scope)  # not counted in the audience
+    await this_process().join(reader, last_seq)
+    return reader
 
-    async def send_frame(self, frame: bytes) -> None:
-        # Straight to the server's send: once per reader and event, so the two layers of
-        # AsyncWebsocketConsumer.send in between show in the fan-out's cost. Bytes (a binary
-        # frame): the server sends them as they are, where text is encoded per socket.
-        if settings.LIVEBLOG_TEXT_FRAMES:
-            await self.base_send({"type": "websocket.send", "text": frame.decode()})
-        else:
-            await self.base_send({"type": "websocket.send", "bytes": frame})
 
-    async def receive(self, text_data=None, bytes_data=None) -> None:
-        await self.close(code=READ_ONLY)
-
-    async def disconnect(self, code) -> None:
-        if self.reader is None:
-            return
-        self.reader.stop()
-        await this_process().leave(self.reader)
+async def send_frame(send, frame: bytes) -> None:
+    # Bytes (a binary frame): the server sends them as they are, where text is encoded
+    # per socket.
+    if settings.LIVEBLOG_TEXT_FRAMES:
+        await send({"type": "websocket.send", "text": frame.decode()})
+    else:
+        await send({"type": "websocket.send", "bytes": frame})
 
 
 def session_position(slug: str) -> tuple[int, int] | None:

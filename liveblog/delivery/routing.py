@@ -5,12 +5,12 @@ from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path, re_path
 
-from liveblog.delivery.consumer import LiveConsumer, NoSuchSocket
+from liveblog.delivery.consumer import NoSuchSocket, live_socket
 from liveblog.delivery.desk_channel import DeskConsumer
 from liveblog.delivery.guards import Backpressure, SocketsPerAddress
 
 websocket_urls = [
-    path("ws/live/<slug:slug>/", LiveConsumer.as_asgi()),
+    path("ws/live/<slug:slug>/", live_socket),
     # The desk's own socket reads the login session; the readers' one never needs it.
     path("ws/desk/<slug:slug>/", AuthMiddlewareStack(DeskConsumer.as_asgi())),
 ]

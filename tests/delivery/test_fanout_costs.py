@@ -2,13 +2,16 @@
 connect without asking the database, and readers behind by the same posts (a reconnect
 storm) share one catch-up. Each still gets every event once, in order."""
 
+import asyncio
 import json
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 
 from liveblog.delivery import audience as readers
 from liveblog.delivery import consumer as consumers
+from liveblog.delivery.fanout import session_group
 from tests.helpers import WAIT, ReaderSocket, connected
 
 db = database_sync_to_async
@@ -89,4 +92,23 @@ async def test_with_text_frames_every_reader_gets_the_same_event_as_text(
     assert [message.get("bytes") for message in sent] == [None, None]
     assert [json.loads(message["text"])["post"] for message in sent] == [post.pk, post.pk]
     for live in listening:
+        await live.disconnect()
+
+
+async def test_an_idle_reader_costs_one_task_and_no_channel_of_its_own(session, make_post):
+    # The process listens to the layer once per live and hands frames to its readers; each
+    # socket is one task (the server's, here the test socket's) waiting on `receive`: no
+    # dispatch task, no channel-layer channel or group membership per reader.
+    first = await connected(session.slug)
+    layer = get_channel_layer()
+    members = set(layer.groups[session_group(session.id)])
+    tasks = len(asyncio.all_tasks())
+    others = [await connected(session.slug) for _ in range(5)]
+    assert len(asyncio.all_tasks()) == tasks + len(others)
+    assert set(layer.groups[session_group(session.id)]) == members
+    assert len(members) == 1
+    at = session.last_seq
+    await db(make_post)(session, title="Le peloton passe le pont", minutes=3)
+    for live in [first, *others]:
+        assert await seqs(live, 1) == [at + 1]
         await live.disconnect()
