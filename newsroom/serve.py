@@ -15,6 +15,7 @@ import sys
 # Readers never send anything (a frame closes their socket): refuse frames over 4 KiB
 # before reading them.
 FRAME_LIMIT = 4096
+WEBSOCKET_PROTOCOL = "newsroom.websocket_protocol:RestartingWebSockets"
 
 
 def uvicorn_arguments(*, host: str = "127.0.0.1", port: int = 9001, workers: int = 1) -> list[str]:
@@ -25,6 +26,9 @@ def uvicorn_arguments(*, host: str = "127.0.0.1", port: int = 9001, workers: int
         # proxies only (LIVEBLOG_TRUSTED_PROXIES).
         *("--lifespan", "off", "--no-proxy-headers", "--no-server-header"),
         *("--ws-max-size", str(FRAME_LIMIT)),
+        # uvicorn's websockets, except that a handshake in flight when the process stops is
+        # closed with 1012 (service restart) like the open sockets, not answered 500.
+        *("--ws", WEBSOCKET_PROTOCOL),
         # Browsers always offer permessage-deflate and uvicorn accepts it by default. Then
         # every frame is compressed once per reader (the frame is encoded once for all of
         # them, compression undoes that), and each socket keeps its own zlib state. The
