@@ -107,7 +107,10 @@ class Server:
         # The production command itself (newsroom/serve.py, the README's), plus what a bench
         # needs: a deep backlog for thousands of handshakes at once.
         production = uvicorn_command(host=HOST, port=self.port, workers=self.workers)
-        bench_only = ["--backlog", "4096", "--ws", os.environ.get("BENCH_UVICORN_WS", "auto")]
+        bench_only = ["--backlog", "4096"]
+        if os.environ.get("BENCH_UVICORN_WS"):
+            # Another websocket implementation (`wsproto`) instead of the production one.
+            bench_only += ["--ws", os.environ["BENCH_UVICORN_WS"]]
         if self.kind == "uvicorn":
             return [[*production, *bench_only, *self.extra]]
         if self.kind == "naive":

@@ -15,6 +15,7 @@ import sys
 # Readers never send anything (a frame closes their socket): refuse frames over 4 KiB
 # before reading them.
 FRAME_LIMIT = 4096
+WEBSOCKET_PROTOCOL = "newsroom.websocket_protocol:ReaderWebSockets"
 
 
 def uvicorn_arguments(*, host: str = "127.0.0.1", port: int = 9001, workers: int = 1) -> list[str]:
@@ -25,6 +26,12 @@ def uvicorn_arguments(*, host: str = "127.0.0.1", port: int = 9001, workers: int
         # proxies only (LIVEBLOG_TRUSTED_PROXIES).
         *("--lifespan", "off", "--no-proxy-headers", "--no-server-header"),
         *("--ws-max-size", str(FRAME_LIMIT)),
+        # uvicorn's default websockets (sansio; the legacy `websockets` one measured 32.6 MiB
+        # per 1,000 idle readers instead of 25.5), minus the upgrade request and response
+        # it keeps for each socket's life, and with a handshake in flight when the process
+        # stops closed with 1012 (service restart) like the open sockets, not answered 500:
+        # newsroom.websocket_protocol.
+        *("--ws", WEBSOCKET_PROTOCOL),
         # Browsers always offer permessage-deflate and uvicorn accepts it by default. Then
         # every frame is compressed once per reader (the frame is encoded once for all of
         # them, compression undoes that), and each socket keeps its own zlib state. The
@@ -32,10 +39,6 @@ def uvicorn_arguments(*, host: str = "127.0.0.1", port: int = 9001, workers: int
         # instead of 26, 115 µs of server CPU per delivery instead of 60. Our frames are one
         # post's HTML (~2 KB); the proxy's gzip already compresses pages. So: off.
         *("--ws-per-message-deflate", "false"),
-        # uvicorn's default websocket protocol (websockets-sansio; the legacy `websockets`
-        # one measured 32.6 MiB per 1,000 idle readers instead of 25.5), minus the upgrade
-        # request and response it keeps for each socket's life: see newsroom.websocket_protocol.
-        *("--ws", "newsroom.websocket_protocol:LeanWebSocketProtocol"),
         *("--ws-ping-interval", "20", "--ws-ping-timeout", "20"),
         *("--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "10"),
         *("--no-access-log", "--log-level", "warning"),

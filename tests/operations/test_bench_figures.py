@@ -15,6 +15,8 @@ def test_the_bench_runs_the_production_command_itself():
     (command,) = server.commands()
     assert command[: len(production)] == production
     assert command[command.index("--ws-per-message-deflate") + 1] == "false"
+    # The production websocket protocol, not replaced by a bench option after it.
+    assert command.count("--ws") == 1
 
 
 def step(p99: float, cpu: float, delivered: int = 6, repeats: int = 0) -> dict:

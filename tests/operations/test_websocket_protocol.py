@@ -8,7 +8,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 from websockets.asyncio.client import connect
 
-from newsroom.websocket_protocol import Inbox, LeanWebSocketProtocol
+from newsroom.websocket_protocol import Inbox, ReaderWebSockets
 
 
 async def shouting(scope, receive, send):
@@ -25,7 +25,7 @@ async def test_an_accepted_socket_keeps_no_handshake_and_still_hears_its_client(
     state, made = ServerState(), []
 
     def protocol():
-        made.append(LeanWebSocketProtocol(config=config, server_state=state, app_state={}))
+        made.append(ReaderWebSockets(config=config, server_state=state, app_state={}))
         return made[-1]
 
     server = await asyncio.get_running_loop().create_server(protocol, "127.0.0.1", 0)
