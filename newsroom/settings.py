@@ -36,15 +36,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # lives never share a channel group, a cached page or a lockout. The choice is written back
 # into the environment: a server the test starts inherits it, and one given a Redis URL of
 # its own (a test's fixed database) keeps that URL.
-if (
-    REDIS_URL
-    and (test_worker := os.environ.get("PYTEST_XDIST_WORKER", ""))
-    and not os.environ.get("LIVEBLOG_TEST_REDIS_CHOSEN")
+if (test_worker := os.environ.get("PYTEST_XDIST_WORKER", "")) and not os.environ.get(
+    "LIVEBLOG_TEST_REDIS_CHOSEN"
 ):
-    first_db = int(os.environ.get("LIVEBLOG_TEST_REDIS_DB", "10"))
-    worker_db = f"/{first_db + int(test_worker.removeprefix('gw'))}"
-    REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=worker_db))
-    os.environ.update(REDIS_URL=REDIS_URL, LIVEBLOG_TEST_REDIS_CHOSEN="1")
+    if REDIS_URL:
+        first_db = int(os.environ.get("LIVEBLOG_TEST_REDIS_DB", "10"))
+        worker_db = f"/{first_db + int(test_worker.removeprefix('gw'))}"
+        REDIS_URL = os.environ["REDIS_URL"] = urlunsplit(
+            urlsplit(REDIS_URL)._replace(path=worker_db)
+        )
+    os.environ["LIVEBLOG_TEST_REDIS_CHOSEN"] = "1"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
