@@ -278,8 +278,11 @@ def fan_out(
         result["idle_empty"] = measure_idle(server, mode.idle_seconds)
         if kind in APP_KINDS:
             # Scenario 4, no reader connected: the publish alone.
+            cpu = server.cpu_seconds()
             _published, seconds = publish_series(publisher, mode.lone_publishes, 0.2)
             result["publish_no_readers"] = percentiles([s * 1000 for s in seconds])
+            # The server's CPU per publish, the empty process's idle CPU meanwhile included.
+            result["publish_cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / mode.lone_publishes
         socket_url, catchup = reader_urls(server, slug)
         connected = 0
         plan, wait = mode.posts, mode.delivery_wait

@@ -122,3 +122,32 @@ def test_a_delivery_lost_at_scale_or_in_a_deploy_fails_the_run():
         "scale: 1000 of 1000 readers held, 2999 of 3000 deliveries, 0 repeated",
         "rolling deploy: 9 of 10, 0 repeated",
     ]
+
+
+def test_the_page_goals_are_read_on_the_medians_of_the_runs():
+    from bench.report import throughput_goals
+
+    load = {"others_cpu_percent": 12.0}
+    results = {
+        "throughput": {
+            "runs": [{"load": load}, {"load": load}, {"load": load}],
+            "trivial_rps": 1200.0,
+            "page_rps": 900.0,
+            "ratio": 0.75,
+        }
+    }
+    (ratio, trivial) = throughput_goals(results)
+    assert ratio[2] is False and "75%" in ratio[1]
+    assert trivial[2] is True and "1200 req/s" in trivial[1]
+
+
+def test_compression_is_judged_on_cpu_and_memory_both():
+    from bench.report import compression_goal
+
+    def kind(cpu: float, memory: float) -> dict:
+        return {"cpu_us_per_delivery": cpu, "idle_mib_per_1000": memory, "latency_ms": {}}
+
+    found = {"readers": 100, "binary": kind(60, 18)}
+    assert compression_goal({**found, "compressed": kind(110, 55)})[0][2] is True
+    assert compression_goal({**found, "compressed": kind(50, 55)})[0][2] is False
+    assert compression_goal(found) == []
