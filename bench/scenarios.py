@@ -195,6 +195,9 @@ def median_of_runs(runs: list[dict]) -> dict:
     for key in ("idle_empty", "publish_no_readers"):
         if key in runs[0]:
             combined[key] = median_values([r[key] for r in runs])
+    if "publish_cpu_ms" in runs[0]:
+        combined["publish_cpu_ms_runs"] = [r["publish_cpu_ms"] for r in runs]
+        combined["publish_cpu_ms"] = statistics.median(combined["publish_cpu_ms_runs"])
     steps = []
     for index, first in enumerate(runs[0]["steps"]):
         same = [r["steps"][index] for r in runs if index < len(r["steps"])]
