@@ -23,7 +23,7 @@ help:
 	@echo "make demo   set up, load the demo content and serve http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run every test (lint, unit, browser)"
 	@echo "make stack  the production stack here: nginx, app processes, scheduler (DATABASE_URL, REDIS_URL)"
-	@echo "make bench  measure fan-out to 10,000 readers against peers, write BENCHMARKS.md (~15 min)"
+	@echo "make bench  measure fan-out, pages, storm, scale, deploy and frames, write BENCHMARKS.md (about 27 min)"
 	@echo "make bench-quick  the same harness on small numbers (about four minutes)"
 
 $(BIN)/python:

@@ -1,6 +1,6 @@
 """`make bench` / `make bench-quick`: measure the app and its peers, then write the report.
 
-    python -m bench.run --mode full     # the figures of BENCHMARKS.md (about 25 minutes)
+    python -m bench.run --mode full     # the figures of BENCHMARKS.md (about 27 minutes)
     python -m bench.run --mode quick    # small N, about four minutes: does the harness work?
     python -m bench.run --mode tiny --out DIR --no-plots   # what the test suite runs
 
