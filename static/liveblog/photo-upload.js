@@ -239,4 +239,9 @@ document.addEventListener(
 
 // A module runs once the page is parsed: what is there now, then what htmx brings.
 enhance(document);
+// A photo picked while the page was still loading, before this script ran, had its
+// "change" unheard: send it now, as if it had just been picked.
+for (const input of document.querySelectorAll(PICKERS)) {
+  if (input.files.length && !field(blockOf(input), "photo")?.value) send(input, input.files[0]);
+}
 document.addEventListener("htmx:load", (event) => enhance(event.target));

@@ -102,6 +102,42 @@ def reload_until_present(page, locator):
     wait_until(present, f"{locator} to appear")
 
 
+def test_a_photo_picked_while_the_desk_is_still_loading_is_sent_once_its_script_runs(
+    server, page, settings, journalist, session, tmp_path
+):
+    """A journalist quicker than a slow network: the file is chosen before photo-upload.js
+    has run, so its "change" went unheard. The script sends it when it arrives."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    journalist.set_password(PASSWORD)
+    journalist.save()
+    session.journalists.add(journalist)
+    page.goto(f"{server.url}/editor/login/")
+    page.get_by_label("Nom d\u2019utilisateur").fill("jeanne")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("link", name=session.headline)).to_be_visible()
+    page.wait_for_load_state()
+    held = []  # the desk's photo-upload.js, answered only once the photo is picked
+    page.route("**/photo-upload*.js", lambda route: held.append(route))
+    page.goto(f"{server.url}/editor/{session.slug}/", wait_until="commit")
+    page.get_by_label("Titre", exact=True).fill("Arrivée au pont")
+    page.get_by_role("button", name="Photo", exact=True).click()
+    path = tmp_path / "IMG_0042.jpg"
+    path.write_bytes(agency_jpeg())
+    block = photo_block(page)
+    block.get_by_label("Photo", exact=True).set_input_files(path)
+    wait_until(lambda: held or page.wait_for_timeout(50), "the page asking for photo-upload.js")
+    assert not Photo.objects.exists()
+    held[-1].continue_()  # the page's own request (a block added without desk.js reloads it)
+
+    expect(block.get_by_role("img", name="Aperçu de la photo envoyée")).to_be_visible()
+    expect(block.get_by_label("Légende")).to_have_value("Le pont des Deux-Rives.")
+    block.get_by_label("Texte alternatif").fill("Des coureurs sur un pont.")
+    post = publish_and_read(page, server, session)
+    expect(post.get_by_role("img")).to_be_visible()
+    assert Photo.objects.count() == 1, "the photo was stored once"
+
+
 def test_a_photo_dropped_on_its_block_is_sent_at_once(server, desk_page, session):
     block = photo_block(desk_page)
     expect(block.get_by_label("Photo", exact=True)).to_be_visible()

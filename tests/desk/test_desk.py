@@ -1,5 +1,7 @@
 """The journalist's desk: write, publish, correct, without JavaScript and with htmx."""
 
+from pathlib import Path
+
 import pytest
 
 from liveblog.desk.session import HeaderForm
@@ -48,6 +50,24 @@ def test_desk_shows_the_composer_and_the_timeline_as_readers_see_it(jclient, ass
     assert "liveblog/live.js" in html
     assert '<article id="post-' in html
     assert "Départ donné" in html
+
+
+def test_the_desk_shows_no_template_comment_to_the_journalist(jclient, assigned):
+    """Django's {# #} holds one line only: written over several, it is printed as text."""
+    html = jclient.get(f"/editor/{assigned.slug}/").content.decode()
+    assert "{#" not in html and "#}" not in html
+
+
+def test_no_template_opens_a_one_line_comment_it_closes_on_another_line():
+    root = Path(__file__).resolve().parents[2]
+    spread = [
+        f"{template.relative_to(root)}:{number}"
+        for template in (root / "templates").rglob("*")
+        if template.is_file()
+        for number, line in enumerate(template.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert spread == [], "use {% comment %} for a comment over several lines"
 
 
 def test_publishing_without_javascript_puts_the_post_in_front_of_readers(jclient, assigned):
