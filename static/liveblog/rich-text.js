@@ -193,9 +193,17 @@ function enhance(textarea) {
   editor.setAttribute("aria-multiline", "true");
   editor.setAttribute("aria-labelledby", label.id);
   if (textarea.getAttribute("aria-invalid")) editor.setAttribute("aria-invalid", "true");
-  // The server's HTML (already nh3-clean) goes through the same allow-list again.
-  const start = textarea.dataset.html ? fromHtml(textarea.dataset.html) : null;
-  editor.innerHTML = start ? serialize(start) : "";
+  // The server's HTML (already nh3-clean) goes through the same allow-list again; but words
+  // typed into the plain field while the page was still loading, before this script ran,
+  // are what the journalist wants, and are kept.
+  // (A browser restoring the form after a reload may give back this script's own HTML.)
+  if (textarea.value !== textarea.defaultValue) {
+    const restored = format.value === "html" || /^<(p|ul|ol)[\s>]/.test(textarea.value.trim());
+    editor.innerHTML = restored ? serialize(fromHtml(textarea.value)) : plainToHtml(textarea.value);
+  } else {
+    const start = textarea.dataset.html ? fromHtml(textarea.dataset.html) : null;
+    editor.innerHTML = start ? serialize(start) : "";
+  }
   if (!editor.innerHTML) editor.innerHTML = "<p><br></p>";
 
   // The label now names the editor; the textarea only carries the value.

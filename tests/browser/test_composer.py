@@ -216,6 +216,32 @@ def test_a_reload_right_after_typing_brings_back_every_word(server, page, jeanne
     expect(paragraph(page)).to_have_text(TEXT)
 
 
+def test_words_typed_while_the_desk_is_still_loading_stay_when_the_editor_arrives(
+    server, page, jeanne, session
+):
+    """A slow network: the journalist types into the plain field before rich-text.js has
+    run. The formatted editor that replaces the field starts from those words."""
+    log_in(page, server)
+    held = []  # the desk's rich-text.js, answered only once the words are typed
+    page.route("**/rich-text*.js", lambda route: held.append(route))
+    page.goto(f"{server.url}/editor/{session.slug}/", wait_until="commit")
+    plain = page.get_by_role("group", name="Bloc 1 · Paragraphe").locator("textarea")
+    plain.click()
+    page.keyboard.type(TEXT, delay=PACE)
+    for _ in range(600):  # the page asked for it long ago; a ceiling, never a wait
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[-1].continue_()
+
+    editor = paragraph(page)
+    expect(editor).to_have_class(re.compile(r"rich-text"))
+    expect(editor).to_have_text(TEXT)
+    page.get_by_label("Titre", exact=True).fill(TITLE)
+    page.get_by_role("button", name="Publier maintenant").click()
+    expect(opened_in_timeline(page, TITLE)).to_contain_text(TEXT)
+
+
 def test_offline_typing_is_kept_and_sent_once_when_the_network_is_back(
     server, page, jeanne, session
 ):
