@@ -169,14 +169,16 @@ async def missed_frames(session_id: int, after: int) -> list[tuple[int, bytes]] 
 
     Readers behind by the same events (thousands reconnecting after a server restart)
     share one query and one encoding: the audience keeps the answer until its next event.
-    Each reader first reads the session's position (one small query): an answer computed
-    before a later event is never reused, even before that event reaches this process,
-    because that event may have withdrawn words the answer still carries.
+    Each reader is given the session's position as read after it asked (`fresh_position`):
+    an answer computed before a later event is never reused, even before that event
+    reaches this process, because that event may have withdrawn words the answer still
+    carries.
     """
-    last_seq = await database_read(session_last_seq)(session_id)
     audience = this_process().audiences.get(session_id)
     if audience is None:
+        last_seq = await database_read(session_last_seq)(session_id)
         return await fetch_missed_frames(session_id, after, last_seq)
+    last_seq = await audience.fresh_position()
     key = (after, last_seq)
     answers = audience.missed
     if key not in answers:
@@ -211,6 +213,9 @@ class Audience:
         self.readers: set[Reader] = set()
         # Catch-up answers by the seq asked from, shared until the next event (missed_frames).
         self.missed: dict[tuple[int, int], asyncio.Future] = {}
+        # The position read in flight, and the next one, shared by the readers asking meanwhile.
+        self._reading: asyncio.Future | None = None
+        self._next_read: asyncio.Future | None = None
         self.layer = get_channel_layer()
         self.channel: str | None = None
         # Set once the first attempt to subscribe is over, whatever its outcome.
@@ -227,6 +232,28 @@ class Audience:
         data = frame.encode()
         for reader in self.readers:
             reader.offer(seq, data)
+
+    async def fresh_position(self) -> int:
+        """The session's `last_seq`, as the database gave it after this call began.
+
+        Every reader catching up needs one, and none may be given a position read before it
+        asked (see `missed_frames`). Readers asking while a read is in flight share the next
+        read, which starts as that one ends: after a restart thousands of readers reconnect
+        within seconds, and they cost one query per query's round trip, not one each (it
+        was the largest part of the server's work in the storm benchmark)."""
+        if self._next_read is None:
+            self._next_read = asyncio.ensure_future(self._read_after(self._reading))
+            # A failed read is answered to those waiting; none may be left to hear it.
+            self._next_read.add_done_callback(lambda read: read.cancelled() or read.exception())
+        # Shielded: a reader that disconnects meanwhile does not cancel the others' read.
+        return await asyncio.shield(self._next_read)
+
+    async def _read_after(self, previous: asyncio.Future | None) -> int:
+        if previous is not None:
+            await asyncio.wait([previous])
+        # From here on the query is under way: a reader asking now waits for the next one.
+        self._reading, self._next_read = self._next_read, None
+        return await database_read(session_last_seq)(self.session_id)
 
     async def subscribe(self) -> bool:
         """(Re)join the session's group; False if the layer is down. Redis forgets

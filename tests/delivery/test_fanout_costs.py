@@ -4,6 +4,7 @@ storm) share one catch-up. Each still gets every event once, in order."""
 
 import asyncio
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -12,7 +13,7 @@ from channels.layers import get_channel_layer
 from liveblog.delivery import audience as readers
 from liveblog.delivery import consumer as consumers
 from liveblog.delivery.fanout import session_group
-from tests.helpers import WAIT, ReaderSocket, connected
+from tests.helpers import WAIT, ReaderSocket, connected, eventually
 
 db = database_sync_to_async
 
@@ -66,6 +67,47 @@ async def test_readers_behind_by_the_same_posts_share_one_catch_up(session, make
         message = json.loads(await live.receive_from(timeout=WAIT))
         assert message["post"] == later.pk
         assert await live.receive_nothing(timeout=0.2)
+        await live.disconnect()
+
+
+async def test_readers_reconnecting_together_share_position_reads_each_made_after_they_asked(
+    session, make_post, monkeypatch
+):
+    """A storm: readers that ask for the live's position while a read is in flight share
+    the next read, one that starts after each of them asked. None is given a position read
+    before it asked (a later event may have withdrawn words), and the database is not asked
+    once per reader."""
+    watcher = await connected(session.slug)
+    at = session.last_seq
+    for minute in range(2):
+        await db(make_post)(session, title=f"Kilomètre {minute}", minutes=minute)
+    assert await seqs(watcher, 2) == [at + 1, at + 2]
+    asks, reads, gate = [], [], threading.Event()
+    real_ask, real_read = readers.missed_frames, readers.session_last_seq
+
+    async def ask(session_id, after):
+        asks.append(after)
+        return await real_ask(session_id, after)
+
+    def read(session_id):
+        reads.append(len(asks))  # how many readers had asked when this read began
+        assert gate.wait(WAIT), "the test opens the gate"
+        return real_read(session_id)
+
+    monkeypatch.setattr(readers, "missed_frames", ask)
+    monkeypatch.setattr(readers, "session_last_seq", read)
+    behind = await asyncio.gather(*(connected(session.slug, after=at) for _ in range(8)))
+
+    async def waiting() -> bool:
+        return len(asks) == 8 and bool(reads)
+
+    await eventually(waiting, "every reader asking, a read under way")
+    gate.set()
+    for live in behind:
+        assert await seqs(live, 2) == [at + 1, at + 2]
+    assert len(reads) <= 2, reads
+    assert reads[-1] == 8, "the read the last readers got began after all of them asked"
+    for live in [watcher, *behind]:
         await live.disconnect()
 
 
