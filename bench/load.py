@@ -31,9 +31,11 @@ from urllib.parse import urlsplit
 # Reconnection back-off of static/liveblog/live.js: after the n-th failure in a row, wait
 # between half and all of min(30 s, 2^(n-1) s).
 RETRY_CEILING = 30.0
-# live.js: polling starts after this many failed connections in a row, at the interval the
-# server gives (until it gives one, POLL_SECONDS), with this jitter either way.
+# live.js: polling starts after this many failed connections in a row (two while the page's
+# socket never worked, four once it has), at the interval the server gives (until it gives
+# one, POLL_SECONDS), with this jitter either way.
 POLL_AFTER_FAILURES = 2
+POLL_AFTER_FAILURES_ONCE_WORKED = 4
 POLL_SECONDS = 5.0
 POLL_JITTER = 0.25
 STABLE_AFTER = 15.0
@@ -59,6 +61,7 @@ class Reader:
     polls: int = 0
     reconnects: int = 0
     failures: int = 0  # failed connections in a row, as live.js counts them
+    worked: bool = False  # a socket of this reader brought a frame or stayed open
     poll_seconds: float = POLL_SECONDS
     polling: asyncio.Task | None = None
     connected: bool = False
@@ -421,6 +424,7 @@ class ReaderProcess:
             return
         reader.apply(event, at, framed=True)
         # A frame came: the socket works (live.js stops polling and forgets the failures).
+        reader.worked = True
         if reader.failures or reader.polling:
             reader.failures = 0
             self.stop_polling(reader)
@@ -493,12 +497,15 @@ class ReaderProcess:
 
     def failed_once(self, reader: Reader) -> None:
         reader.failures += 1
-        if reader.failures >= POLL_AFTER_FAILURES:
+        if reader.failures >= (
+            POLL_AFTER_FAILURES_ONCE_WORKED if reader.worked else POLL_AFTER_FAILURES
+        ):
             self.start_polling(reader)
 
     def worked(self, reader: Reader, socket: "Socket") -> None:
         """Open for STABLE_AFTER seconds without a frame: the socket counts as working."""
         if not socket.closed.done():
+            reader.worked = True
             reader.failures = 0
             self.stop_polling(reader)
 

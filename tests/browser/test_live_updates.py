@@ -229,6 +229,37 @@ def test_reader_whose_page_predates_a_correction_and_a_deletion_ends_with_the_cu
     assert errors == []
 
 
+def test_a_page_whose_socket_worked_reconnects_before_it_polls_then_polls_past_four_failures(
+    server, page, session, make_post
+):
+    """A socket that worked and dropped is most often a server restarting: thousands of pages
+    polling it meanwhile slowed its recovery threefold (the storm benchmark). Such a page
+    polls only after four failed connections in a row, not two, and still gets every post."""
+    page.add_init_script("Math.random = () => 0")  # no jitter: a poll once polling starts
+    attempts, polls, first = [], [], []
+
+    def sockets(socket):
+        attempts.append(socket)
+        if len(attempts) == 1:
+            first.append(socket.connect_to_server())
+        else:
+            socket.close()  # the server is not back yet
+
+    page.route_web_socket(re.compile(r"/ws/live/"), sockets)
+    page.on("request", lambda request: "/events" in request.url and polls.append(len(attempts)))
+    make_post(session, title="Départ donné", minutes=0)
+    open_live(page, server, session)
+    make_post(session, title="Avant la coupure", minutes=5)
+    expect(page.get_by_role("article", name="Avant la coupure")).to_be_visible(timeout=LIVE)
+    assert len(attempts) == 1 and polls == [], "the socket worked, nothing polled"
+    attempts[0].close()  # the server goes away
+    make_post(session, title="Pendant la coupure", minutes=10)
+
+    expect(page.get_by_role("article", name="Pendant la coupure")).to_be_visible(timeout=LIVE)
+    assert polls and polls[0] == 4, f"first poll after {polls[:1]} failed connections, not 4"
+    expect(page.locator("#post-count")).to_have_text("3 publications")
+
+
 def test_a_page_whose_socket_drops_at_every_message_falls_back_to_polling_and_gets_the_post(
     server, page, session, make_post
 ):
