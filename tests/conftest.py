@@ -17,6 +17,8 @@ from liveblog.domain.sessions import end_session, start_session
 from liveblog.live import positions_memo
 from liveblog.live.page_cache import recent as recent_pages
 from liveblog.models import Block, Branding, LiveSession, Photo, PhotoCredit, Poll, Post, Rubric
+from liveblog.models.branding import CACHE_KEY as BRANDING_KEY
+from liveblog.models.branding import cache as branding_cache
 from liveblog.resilient_cache import ResilientCache
 from tests.helpers import START
 from tests.helpers.services import MARKERS, REQUIRE
@@ -65,8 +67,10 @@ def test_settings(settings, tmp_path):
     # A Redis stopped by an earlier test must not make this one's cache look down.
     for shared in ResilientCache.instances:
         shared.forget_outage()
-    # Nor an earlier test's branding or live pages, kept in the process for a moment.
+    # Nor an earlier test's branding or live pages, kept in the process for a moment; its
+    # branding also in the shared cache for a minute, after its database row is gone.
     Branding.forget()
+    branding_cache.delete(BRANDING_KEY)
     recent_pages.forget()
     positions_memo.memo.forget()
     # The lives' positions are read per request, as tests have always counted them, unless a
