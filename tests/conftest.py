@@ -68,9 +68,11 @@ def test_settings(settings, tmp_path):
     for shared in ResilientCache.instances:
         shared.forget_outage()
     # Nor an earlier test's branding or live pages, kept in the process for a moment; its
-    # branding also in the shared cache for a minute, after its database row is gone.
+    # branding also in the shared cache for a minute, after its database row is gone. A test
+    # starts with none saved, as its database has none (False: Branding.current's "none
+    # saved"), so that its first request reads no branding either, as the next ones do.
     Branding.forget()
-    branding_cache.delete(BRANDING_KEY)
+    branding_cache.set(BRANDING_KEY, False, 60)
     recent_pages.forget()
     positions_memo.memo.forget()
     # The lives' positions are read per request, as tests have always counted them, unless a
