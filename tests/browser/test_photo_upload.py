@@ -17,8 +17,8 @@ PASSWORD = "pw-jeanne-2026"
 
 
 @pytest.fixture
-def desk_page(server, page, settings, journalist, session):
-    """Jeanne logged in on the session's desk, with a photo block open."""
+def jeanne_logged_in(server, page, settings, journalist, session):
+    """Jeanne, journalist of the session, logged in and on her list of lives."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     journalist.set_password(PASSWORD)
     journalist.save()
@@ -27,6 +27,14 @@ def desk_page(server, page, settings, journalist, session):
     page.get_by_label("Nom d\u2019utilisateur").fill("jeanne")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("link", name=session.headline)).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def desk_page(server, jeanne_logged_in, session):
+    """Jeanne logged in on the session's desk, with a photo block open."""
+    page = jeanne_logged_in
     page.goto(f"{server.url}/editor/{session.slug}/")
     page.get_by_label("Titre", exact=True).fill("Arrivée au pont")
     page.get_by_role("button", name="Photo", exact=True).click()
@@ -103,19 +111,11 @@ def reload_until_present(page, locator):
 
 
 def test_a_photo_picked_while_the_desk_is_still_loading_is_sent_once_its_script_runs(
-    server, page, settings, journalist, session, tmp_path
+    server, jeanne_logged_in, session, tmp_path
 ):
     """A journalist quicker than a slow network: the file is chosen before photo-upload.js
     has run, so its "change" went unheard. The script sends it when it arrives."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    journalist.set_password(PASSWORD)
-    journalist.save()
-    session.journalists.add(journalist)
-    page.goto(f"{server.url}/editor/login/")
-    page.get_by_label("Nom d\u2019utilisateur").fill("jeanne")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("link", name=session.headline)).to_be_visible()
+    page = jeanne_logged_in
     page.wait_for_load_state()
     held = []  # the desk's photo-upload.js, answered only once the photo is picked
     page.route("**/photo-upload*.js", lambda route: held.append(route))
