@@ -3,9 +3,9 @@
 Each reader behaves like static/liveblog/live.js: it applies events in sequence order,
 ignores what it already has, fetches the catch-up URL when it sees a gap, reconnects with
 jittered exponential back-off when dropped, and after failed connections in a row (two while
-its socket never worked, four once one has) polls the catch-up URL (as often as the answers' `poll_seconds` say, give or take a quarter, the
-first poll at a random moment of one interval) until a socket works again: one that brought
-a frame or stayed open 15 s. Like a browser it offers permessage-deflate (BENCH_OFFER_DEFLATE=0
+its socket never worked, four once one has) polls the catch-up URL (as often as the answers'
+`poll_seconds` say, give or take a quarter, the first poll at a random moment of one
+interval) until a socket works again: one that brought a frame or stayed open 15 s. Like a browser it offers permessage-deflate (BENCH_OFFER_DEFLATE=0
 to stop), and takes text and binary frames alike. It records
 when each event was applied (CLOCK_MONOTONIC, shared by every process of this machine),
 so publish-to-receive latency is `applied - publish request start`.
